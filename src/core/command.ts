@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Reply } from '../render/reply.js';
+import type { HttpMethod } from '../plexus/types.js';
+import type { Actor } from './actor.js';
+import type { Deps } from './deps.js';
+
+export const TIERS = ['read', 'write', 'destructive'] as const;
+export type Tier = (typeof TIERS)[number];
+export const tierRank = (t: Tier): number => TIERS.indexOf(t);
+
+/** One management API call a command makes, for the catalogue and help. */
+export interface ApiCall {
+  method: HttpMethod;
+  path: string;
+}
+
+export interface RunContext<A> {
+  args: A;
+  deps: Deps;
+  actor: Actor;
+  /** `--json` was given: the command may answer with masked JSON instead of tables. */
+  json: boolean;
+  /** The command line as typed (after the area/action words were resolved). */
+  line: string;
+}
+
+export interface CommandSpec<S extends z.ZodType> {
+  /** The words that name the command, e.g. ['providers', 'list']. */
+  words: string[];
+  summary: string;
+  /** Argument part of the usage line, e.g. '<slug> [--cascade]'. */
+  usage?: string;
+  example?: string;
+  tier: Tier;
+  /** The answer holds a secret: it goes only to the requester, privately. */
+  private?: boolean;
+  /** Names given, in order, to positional arguments. */
+  positional?: string[];
+  /** Name of a positional that swallows the rest of the words. */
+  rest?: string;
+  args: S;
+  calls: ApiCall[];
+  /**
+   * Destructive commands: say exactly what will be changed or lost. May read
+   * from Plexus to count what goes. Returned lines are shown in the prompt.
+   */
+  describeRisk?: (ctx: RunContext<z.infer<S>>) => Promise<string[]> | string[];
+  run: (ctx: RunContext<z.infer<S>>) => Promise<Reply>;
+}
+
+export interface Command<S extends z.ZodType = z.ZodType> extends CommandSpec<S> {
+  /** 'providers list' */
+  name: string;
+}
+
+export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Command<S> {
+  return { ...spec, name: spec.words.join(' ') };
+}
+
+export const usageLine = (c: Command): string => (c.usage ? `${c.name} ${c.usage}` : c.name);
