@@ -20,8 +20,11 @@ export interface RunContext<A> {
   actor: Actor;
   /** `--json` was given: the command may answer with masked JSON instead of tables. */
   json: boolean;
-  /** The command line as typed (after the area/action words were resolved). */
+  /** The command line as typed. */
   line: string;
+  /** Every command, and whether this actor may run it here (help uses both). */
+  commands: readonly Command[];
+  can: (command: Command) => boolean;
 }
 
 export interface CommandSpec<S extends z.ZodType> {

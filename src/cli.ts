@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { consoleActor, runConsole } from '../adapters/console/console-adapter.js';
+import { createApp } from './app.js';
+import { commands } from './commands/index.js';
+import { ConfigError, loadConfig, type BotConfig } from './config.js';
+import { catalog } from './core/catalog.js';
+import { systemClock } from './core/clock.js';
+import { startDemoGateway } from './demo/gateway.js';
+import { createLogger } from './log.js';
+import { createPlexusClient } from './plexus/client.js';
+
+const USAGE = `Usage: npm start -- [--console] [--catalog]
+  --console   run the terminal front end even when platform credentials are set
+  --catalog   print the command catalogue as JSON and exit`;
+
+function knownSecrets(config: BotConfig, extra: string[]): string[] {
+  return [config.plexus.adminKey, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, ...extra].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 8,
+  );
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let flags: { console?: boolean; catalog?: boolean; help?: boolean };
+  try {
+    flags = parseArgs({ args: argv, options: { console: { type: 'boolean' }, catalog: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (flags.catalog) {
+    process.stdout.write(`${JSON.stringify(catalog(commands), null, 2)}\n`);
+    return 0;
+  }
+
+  let config: BotConfig;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`Configuration problems (the bot did not start):\n${e.problems.map((p) => `  ${p.key}: found ${p.found}, expected ${p.expected}`).join('\n')}\n`);
+    return 2;
+  }
+
+  const demoKey = randomBytes(24).toString('hex');
+  const logger = createLogger({ level: config.logLevel, secrets: () => knownSecrets(config, [demoKey]) });
+  const demo = config.plexus.baseUrl ? undefined : await startDemoGateway({ adminKey: demoKey });
+  const plexus = createPlexusClient({
+    baseUrl: demo?.url ?? config.plexus.baseUrl!,
+    adminKey: demo ? demoKey : config.plexus.adminKey!,
+    concurrency: config.plexus.concurrency,
+    timeoutMs: config.plexus.timeoutMs,
+    logger,
+    demo: Boolean(demo),
+  });
+  const app = createApp({ config, plexus, logger, clock: systemClock });
+  const platforms = [config.slack && 'Slack', config.discord && 'Discord'].filter(Boolean);
+  if (platforms.length > 0 && !flags.console) {
+    logger.error({ platforms }, 'chat platform adapters are not part of this build yet; use --console');
+    await plexus.close();
+    return 2;
+  }
+  if (config.access === null) logger.debug('no config file: the console has every tier, chat platforms none');
+
+  const interactive = Boolean(process.stdin.isTTY);
+  const banner = demo
+    ? 'plexus-chatops console: DEMO gateway with sample data (set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
+    : `plexus-chatops console for ${config.plexus.baseUrl}. Type \`help\`, \`exit\` to leave.`;
+  const status = await runConsole({ pipeline: app.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner });
+  await plexus.close();
+  await demo?.close();
+  return status;
+}

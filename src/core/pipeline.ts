@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { maskCommandLine } from '../render/mask.js';
+import { context, reply, text, type Reply } from '../render/reply.js';
+import type { Actor } from './actor.js';
+import { buildArgs } from './args-build.js';
+import type { Command, RunContext } from './command.js';
+import { ConfirmationStore } from './confirmations.js';
+import type { Deps } from './deps.js';
+import { BotError, isBotError } from './errors.js';
+import { parseLine } from './parse.js';
+import { authorize, type AccessPolicy } from './policy.js';
+import type { Registry } from './registry.js';
+import { errorReply } from './error-reply.js';
+
+export interface Invocation {
+  actor: Actor;
+  text: string;
+}
+
+export type OutcomeStatus = 'ok' | 'error' | 'denied' | 'pending' | 'cancelled';
+
+export interface Outcome {
+  status: OutcomeStatus;
+  reply: Reply;
+  /** Set when the command waits for confirmation. */
+  confirmationId?: string;
+  /** The command that ran or was asked for, when one was recognised. */
+  command?: Command;
+  /** `--public` was given (adapters decide what it means on their platform). */
+  public?: boolean;
+}
+
+interface Waiting {
+  command: Command;
+  ctx: RunContext<unknown>;
+  started: number;
+}
+
+const GLOBAL_FLAGS = new Set(['json', 'public']);
+export const DEMO_NOTE = 'Demo gateway: sample data, not a real Plexus. Set PLEXUS_BASE_URL to manage yours.';
+
+/** parse → resolve → authorize → validate → (confirm) → run → audit. Knows no platform. */
+export class Pipeline {
+  readonly confirmations: ConfirmationStore<Waiting>;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly registry: Registry,
+    private readonly policy: AccessPolicy,
+    opts: { confirmTtlSeconds: number },
+  ) {
+    this.confirmations = new ConfirmationStore<Waiting>(deps.clock, opts.confirmTtlSeconds * 1000);
+  }
+
+  async handle(inv: Invocation): Promise<Outcome> {
+    const started = this.deps.clock.now();
+    let command: Command | undefined;
+    try {
+      const parsed = parseLine(inv.text);
+      const isPublic = parsed.flags.includes('public');
+      const json = parsed.flags.includes('json');
+      parsed.flags = parsed.flags.filter((f) => !GLOBAL_FLAGS.has(f));
+      const words = parsed.words.length > 0 ? parsed.words : ['help'];
+      const resolved = this.registry.resolve(words);
+      if (!resolved) throw this.unknown(words);
+      command = resolved.command;
+
+      const decision = authorize(this.policy, inv.actor, command);
+      if (!decision.allowed) {
+        this.audit(inv, command, 'denied', started);
+        return this.finish({ status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(decision.reason)] }) });
+      }
+
+      const args = buildArgs(command, parsed, resolved.rest);
+      const ctx: RunContext<unknown> = {
+        args,
+        deps: this.deps,
+        actor: inv.actor,
+        json,
+        line: inv.text.trim(),
+        commands: this.registry.all(),
+        can: (c) => authorize(this.policy, inv.actor, c).allowed,
+      };
+      if (command.tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started)), public: isPublic });
+      const out = await this.execute(command, ctx, started);
+      return this.finish({ ...out, public: isPublic });
+    } catch (e) {
+      return this.finish(this.failure(e, inv, command, started));
+    }
+  }
+
+  /** The requester's yes. Runs the waiting command at most once. */
+  async confirm(id: string, actor: Actor): Promise<Outcome> {
+    const started = this.deps.clock.now();
+    try {
+      const waiting = this.confirmations.take(id, actor, 'confirmed').payload;
+      return this.finish(await this.execute(waiting.command, waiting.ctx, started));
+    } catch (e) {
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+    }
+  }
+
+  cancel(id: string, actor: Actor): Outcome {
+    try {
+      const waiting = this.confirmations.take(id, actor, 'cancelled').payload;
+      this.audit({ actor, text: waiting.ctx.line }, waiting.command, 'cancelled', waiting.started);
+      return this.finish({
+        status: 'cancelled',
+        command: waiting.command,
+        reply: reply({ title: 'Cancelled', blocks: [text(`\`${waiting.command.name}\` was cancelled. Nothing was changed.`)] }),
+      });
+    } catch (e) {
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+    }
+  }
+
+  private async ask(command: Command, ctx: RunContext<unknown>, started: number): Promise<Outcome> {
+    const risk = command.describeRisk ? await command.describeRisk(ctx) : [];
+    const pending = this.confirmations.create(ctx.actor, command.name, { command, ctx, started });
+    const ttl = Math.round((pending.expiresAt - this.deps.clock.now()) / 1000);
+    return {
+      status: 'pending',
+      command,
+      confirmationId: pending.id,
+      reply: reply({
+        title: `Confirm: ${command.name}`,
+        severity: 'warning',
+        blocks: [
+          text(`\`${maskCommandLine(ctx.line)}\` will ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`),
+          ...risk.map((r) => text(r)),
+          context(`Only you can confirm, once, within ${ttl} s.`),
+        ],
+        actions: [
+          { id: `confirm:${pending.id}`, label: 'Confirm', style: 'danger', confirmText: risk[0] ?? `Run ${command.name}?` },
+          { id: `cancel:${pending.id}`, label: 'Cancel', style: 'default' },
+        ],
+      }),
+    };
+  }
+
+  private async execute(command: Command, ctx: RunContext<unknown>, started: number): Promise<Outcome> {
+    try {
+      const out = await command.run(ctx);
+      if (command.private) out.private = true;
+      if (command.tier !== 'read') this.audit({ actor: ctx.actor, text: ctx.line }, command, 'ok', started);
+      return { status: out.severity === 'error' ? 'error' : 'ok', command, reply: out };
+    } catch (e) {
+      return this.failure(e, { actor: ctx.actor, text: ctx.line }, command, started);
+    }
+  }
+
+  private failure(e: unknown, inv: Invocation, command: Command | undefined, started: number): Outcome {
+    const id = this.correlation(e, inv.actor, command);
+    if (command && command.tier !== 'read') this.audit(inv, command, isBotError(e) ? e.code : 'INTERNAL', started, id);
+    const out = errorReply(e, id);
+    if (command?.private) out.private = true;
+    return { status: 'error', command, reply: out };
+  }
+
+  /** Logs unexpected errors with their cause; returns the id shown to the user. */
+  private correlation(e: unknown, actor: Actor, command?: Command): string {
+    const id = randomUUID().slice(0, 8);
+    if (!isBotError(e) || e.code === 'INTERNAL' || e.code === 'UPSTREAM_INVALID' || e.code === 'UPSTREAM_DOWN') {
+      this.deps.logger.error({ err: e, correlationId: id, platform: actor.platform, command: command?.name }, 'command failed');
+    }
+    return id;
+  }
+
+  private unknown(words: string[]): BotError {
+    const close = this.registry.closest(words);
+    return new BotError('UNKNOWN_COMMAND', `Unknown command \`${words.slice(0, 3).join(' ')}\`.`, {
+      hints: [close.length > 0 ? `Closest: ${close.map((c) => `\`${c.name}\``).join(', ')}` : 'Type `help` to see what you can run.'],
+    });
+  }
+
+  private audit(inv: Invocation, command: Command, outcome: string, started: number, correlationId?: string): void {
+    this.deps.logger.info(
+      {
+        audit: true,
+        platform: inv.actor.platform,
+        user: inv.actor.userId,
+        channel: inv.actor.channelId,
+        command: maskCommandLine(inv.text.trim()),
+        tier: command.tier,
+        outcome,
+        durationMs: this.deps.clock.now() - started,
+        ...(correlationId ? { correlationId } : {}),
+      },
+      'audit',
+    );
+  }
+
+  private finish(out: Outcome): Outcome {
+    if (this.deps.plexus.demo) out.reply.blocks.push(context(DEMO_NOTE));
+    return out;
+  }
+}
