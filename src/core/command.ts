@@ -25,6 +25,8 @@ export interface RunContext<A> {
   /** Every command, and whether this actor may run it here (help uses both). */
   commands: readonly Command[];
   can: (command: Command) => boolean;
+  /** The highest tier this actor holds here. */
+  granted: Tier | null;
 }
 
 export interface CommandSpec<S extends z.ZodType> {

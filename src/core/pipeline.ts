@@ -80,6 +80,7 @@ export class Pipeline {
         line: inv.text.trim(),
         commands: this.registry.all(),
         can: (c) => authorize(this.policy, inv.actor, c).allowed,
+        granted: decision.granted,
       };
       if (command.tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started)), public: isPublic });
       const out = await this.execute(command, ctx, started);

@@ -35,26 +35,30 @@ export class Registry {
     return undefined;
   }
 
-  /** Commands whose name is closest to what was typed, best first. */
   closest(words: string[], max = 3): Command[] {
-    const typed = words.slice(0, 3).join(' ').toLowerCase();
-    if (!typed) return [];
-    const first = words[0]?.toLowerCase() ?? '';
-    const scored = this.all().map((c) => {
-      const prefix = c.name.split(' ').slice(0, Math.max(1, words.length)).join(' ');
-      let score = Math.min(distance(typed, prefix), distance(typed, c.name));
-      if (c.words[0] === first) score -= 2;
-      return { c, score };
-    });
-    const limit = Math.max(2, Math.floor(typed.length / 2));
-    return scored
-      .filter((s) => s.score <= limit)
-      .sort((a, b) => a.score - b.score || a.c.name.localeCompare(b.c.name))
-      .slice(0, max)
-      .map((s) => s.c);
+    return closestCommands(this.all(), words, max);
   }
 
   areas(): string[] {
     return [...new Set(this.all().map((c) => c.words[0]!))];
   }
+}
+
+/** Commands whose name is closest to what was typed, best first. */
+export function closestCommands(commands: readonly Command[], words: string[], max = 3): Command[] {
+  const typed = words.slice(0, 3).join(' ').toLowerCase();
+  if (!typed) return [];
+  const first = words[0]?.toLowerCase() ?? '';
+  const scored = commands.map((c) => {
+    const prefix = c.name.split(' ').slice(0, Math.max(1, words.length)).join(' ');
+    let score = Math.min(distance(typed, prefix), distance(typed, c.name));
+    if (c.words[0] === first) score -= 2;
+    return { c, score };
+  });
+  const limit = Math.max(2, Math.floor(typed.length / 2));
+  return scored
+    .filter((s) => s.score <= limit)
+    .sort((a, b) => a.score - b.score || a.c.name.localeCompare(b.c.name))
+    .slice(0, max)
+    .map((s) => s.c);
 }

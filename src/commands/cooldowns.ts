@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { args, word } from '../core/args.js';
+import { defineCommand } from '../core/command.js';
+import { mgmtPath, slug } from '../plexus/path.js';
+import * as S from '../plexus/schemas.js';
+import { DASH, formatDuration } from '../render/format.js';
+import { context, reply, table, text } from '../render/reply.js';
+import { jsonReply } from './json-reply.js';
+
+const COOLDOWNS = mgmtPath('cooldowns');
+
+export const cooldownsList = defineCommand({
+  words: ['cooldowns', 'list'],
+  summary: 'List providers and models in cooldown.',
+  example: 'cooldowns list',
+  tier: 'read',
+  args: args({}),
+  calls: [{ method: 'GET', path: COOLDOWNS }],
+  run: async (ctx) => {
+    const list = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldowns });
+    if (ctx.json) return jsonReply('Cooldowns', list);
+    if (list.length === 0) return reply({ title: 'Cooldowns', severity: 'success', blocks: [text('No provider is in cooldown.')] });
+    return reply({
+      title: `Cooldowns (${list.length})`,
+      severity: 'warning',
+      blocks: [
+        table(
+          ['provider/model', { header: 'time left', align: 'right' }, { header: 'failures', align: 'right' }, 'last error'],
+          list.map((c) => [
+            `${c.provider}/${c.model ?? '*'}`,
+            formatDuration(c.timeRemainingMs ?? (c.expiry != null ? c.expiry - ctx.deps.clock.now() : null)),
+            String(c.consecutiveFailures ?? DASH),
+            c.lastError ?? DASH,
+          ]),
+        ),
+        context('`cooldowns clear <provider> [model=...]` ends one early.'),
+      ],
+    });
+  },
+});
+
+export const cooldownsClear = defineCommand({
+  words: ['cooldowns', 'clear'],
+  summary: 'End the cooldown of a provider (or one of its models) now.',
+  usage: '<provider> [model=]',
+  example: 'cooldowns clear openai model=gpt-4o-mini',
+  tier: 'write',
+  positional: ['provider'],
+  args: args({ provider: word('<provider>'), model: z.string().min(1).optional() }),
+  calls: [
+    { method: 'GET', path: COOLDOWNS },
+    { method: 'DELETE', path: mgmtPath('cooldowns', '{provider}') },
+  ],
+  run: async (ctx) => {
+    const { provider, model } = ctx.args;
+    const before = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldowns });
+    const affected = before.filter((c) => c.provider === provider && (model === undefined || c.model === model));
+    await ctx.deps.plexus.request('DELETE', mgmtPath('cooldowns', slug(provider)), { query: { model }, schema: S.success });
+    const what = model ? `${provider}/${model}` : provider;
+    return reply({
+      title: `Cooldown cleared: ${what}`,
+      severity: 'success',
+      blocks: [
+        text(
+          affected.length > 0
+            ? `${affected.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available`
+            : `\`${what}\` was not in cooldown; nothing changed.`,
+        ),
+        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+      ],
+    });
+  },
+});
+
+export const cooldownCommands = [cooldownsList, cooldownsClear];

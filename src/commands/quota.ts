@@ -1,0 +1,71 @@
+import { args, word } from '../core/args.js';
+import { defineCommand } from '../core/command.js';
+import { BotError } from '../core/errors.js';
+import { isPlexusHttpError } from '../plexus/errors.js';
+import { mgmtPath } from '../plexus/path.js';
+import * as S from '../plexus/schemas.js';
+import { DASH, formatNumber, formatMoney, formatPercent, formatRelative } from '../render/format.js';
+import { context, reply, table, text } from '../render/reply.js';
+import { jsonReply } from './json-reply.js';
+import { bar } from '../render/bar.js';
+
+const amount = (limitType: string | null | undefined, n: number | null | undefined) => (limitType === 'cost' ? formatMoney(n) : formatNumber(n));
+
+export const quotaStatus = defineCommand({
+  words: ['quota', 'status'],
+  summary: "Show a key's user quotas: usage, limit and reset time.",
+  usage: '<key>',
+  example: 'quota status ci-runner',
+  tier: 'read',
+  positional: ['key'],
+  args: args({ key: word('<key>') }),
+  calls: [
+    { method: 'GET', path: mgmtPath('quota', 'status', '{key}') },
+    { method: 'GET', path: mgmtPath('keys') },
+  ],
+  run: async (ctx) => {
+    const { key } = ctx.args;
+    let status: S.QuotaStatus;
+    try {
+      status = S.normalizeQuotaStatus(await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.quotaStatusRaw }));
+    } catch (e) {
+      if (!isPlexusHttpError(e) || e.status !== 404) throw e;
+      const keys = await ctx.deps.plexus.request('GET', mgmtPath('keys'), { schema: S.keyMap });
+      if (Object.hasOwn(keys, key)) {
+        throw new BotError(
+          'UPSTREAM_HTTP',
+          `Plexus is inconsistent: \`keys list\` shows key \`${key}\`, but quota status answers 404 (${e.message}). The key exists; its quota state could not be read. Try again in a moment, or check the server logs.`,
+        );
+      }
+      throw new BotError('INVALID_ARGS', `No key named \`${key}\` exists (quota status: ${e.message}).`, { hints: ['`keys list` shows the key names.'] });
+    }
+    if (ctx.json) return jsonReply(`Quota status: ${key}`, status);
+    if (status.quotas.length === 0) return reply({ title: `Quota status: ${key}`, blocks: [text(`Key \`${key}\` has no quota; it is not limited.`)] });
+    const now = ctx.deps.clock.now();
+    const blocked = status.quotas.filter((q) => q.allowed === false);
+    return reply({
+      title: `Quota status: ${key}`,
+      severity: blocked.length > 0 ? 'error' : status.quotas.some((q) => (q.limit ? (q.currentUsage ?? 0) / q.limit >= 0.8 : false)) ? 'warning' : 'info',
+      blocks: [
+        table(
+          ['quota', 'usage', { header: 'used', align: 'right' }, { header: 'limit', align: 'right' }, 'resets', 'state'],
+          status.quotas.map((q) => {
+            const ratio = q.limit ? (q.currentUsage ?? 0) / q.limit : null;
+            return [
+              `${q.name} (${q.limitType ?? '?'})`,
+              ratio === null ? DASH : `${bar(ratio)} ${formatPercent(ratio, 0)}`,
+              amount(q.limitType, q.currentUsage),
+              amount(q.limitType, q.limit),
+              q.resetsAt ? formatRelative(q.resetsAt, now) : DASH,
+              q.allowed === false ? 'BLOCKED' : q.source === 'default' ? 'ok (default quota)' : 'ok',
+            ];
+          }),
+        ),
+        ...(blocked.length > 0 ? [text(`Requests with this key are refused (429) until ${blocked.map((q) => `${q.name} resets`).join(' and ')}.`)] : []),
+        context('Most constrained: ' + (status.quotaName ?? DASH)),
+      ],
+    });
+  },
+});
+
+export const quotaCommands = [quotaStatus];
