@@ -17,7 +17,7 @@ export const cooldownsList = defineCommand({
   args: args({}),
   calls: [{ method: 'GET', path: COOLDOWNS }],
   run: async (ctx) => {
-    const list = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldowns });
+    const list = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });
     if (ctx.json) return jsonReply('Cooldowns', list);
     if (list.length === 0) return reply({ title: 'Cooldowns', severity: 'success', blocks: [text('No provider is in cooldown.')] });
     return reply({
@@ -53,9 +53,9 @@ export const cooldownsClear = defineCommand({
   ],
   run: async (ctx) => {
     const { provider, model } = ctx.args;
-    const before = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldowns });
+    const before = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });
     const affected = before.filter((c) => c.provider === provider && (model === undefined || c.model === model));
-    await ctx.deps.plexus.request('DELETE', mgmtPath('cooldowns', slug(provider)), { query: { model }, schema: S.success });
+    await ctx.deps.plexus.request('DELETE', mgmtPath('cooldowns', slug(provider)), { query: { model }, schema: S.successSchema });
     const what = model ? `${provider}/${model}` : provider;
     return reply({
       title: `Cooldown cleared: ${what}`,

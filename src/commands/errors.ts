@@ -25,7 +25,7 @@ export const errorsList = defineCommand({
   calls: [{ method: 'GET', path: ERRORS }],
   run: async (ctx) => {
     const { limit, offset } = ctx.args;
-    const page = await ctx.deps.plexus.request('GET', ERRORS, { query: { limit, offset }, schema: S.errorsPage });
+    const page = await ctx.deps.plexus.request('GET', ERRORS, { query: { limit, offset }, schema: S.errorPageSchema });
     const footer = pageFooter(ctx.line, { limit, offset, shown: page.data.length, total: page.total });
     if (ctx.json) {
       const out = jsonReply('Errors', page.data);

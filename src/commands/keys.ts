@@ -27,9 +27,9 @@ export const keysList = defineCommand({
   args: args({}),
   calls: [{ method: 'GET', path: KEYS }],
   run: async (ctx) => {
-    const map = await ctx.deps.plexus.request('GET', KEYS, { schema: S.keyMap });
+    const map = await ctx.deps.plexus.request('GET', KEYS, { schema: S.apiKeyListSchema });
     if (ctx.json) return jsonReply('Keys', map);
-    const keys = S.mapToList(map);
+    const keys = map;
     return reply({
       title: `Keys (${keys.length})`,
       blocks: keys.length
@@ -64,7 +64,7 @@ export const keysCreate = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...options } = ctx.args;
-    const exists = await ctx.deps.plexus.request('GET', keyPath(name), { schema: S.key }).then(
+    const exists = await ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema }).then(
       () => true,
       (e: unknown) => {
         if (isPlexusHttpError(e) && e.status === 404) return false;
@@ -78,7 +78,7 @@ export const keysCreate = defineCommand({
     }
     const secret = generateSecret();
     const body = Object.fromEntries(Object.entries({ secret, ...options }).filter(([, v]) => v !== undefined));
-    await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.success });
+    await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
     return reply({
       title: `Key ${name} created`,
       severity: 'success',
@@ -109,14 +109,14 @@ export const keysDelete = defineCommand({
     { method: 'DELETE', path: mgmtPath('keys', '{name}') },
   ],
   describeRisk: async (ctx) => {
-    const k = await ctx.deps.plexus.request('GET', keyPath(ctx.args.name), { schema: S.key });
+    const k = await ctx.deps.plexus.request('GET', keyPath(ctx.args.name), { schema: S.apiKeyConfigSchema });
     return [
       `Key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} will be deleted: every client using it gets 401 from then on.`,
       ...(k.quotas && k.quotas.length > 0 ? [`Its quota assignments (${k.quotas.join(', ')}) go with it.`] : []),
     ];
   },
   run: async (ctx) => {
-    await ctx.deps.plexus.request('DELETE', keyPath(ctx.args.name), { schema: S.success });
+    await ctx.deps.plexus.request('DELETE', keyPath(ctx.args.name), { schema: S.successSchema });
     return reply({ title: `Key ${ctx.args.name} deleted`, severity: 'success', blocks: [context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)] });
   },
 });

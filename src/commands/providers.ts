@@ -25,12 +25,12 @@ function baseHost(url: S.Provider['api_base_url']): string {
 const modelCount = (m: S.Provider['models']): number => (Array.isArray(m) ? m.length : m && typeof m === 'object' ? Object.keys(m).length : 0);
 
 async function getProvider(ctx: RunContext<{ slug: string }>) {
-  return ctx.deps.plexus.request('GET', providerPath(ctx.args.slug), { schema: S.provider });
+  return ctx.deps.plexus.request('GET', providerPath(ctx.args.slug), { schema: S.providerConfigSchema });
 }
 
 /** Alias targets (alias → group → target) that name this provider. */
 async function targetsOf(ctx: RunContext<{ slug: string }>): Promise<string[]> {
-  const aliases = S.mapToList(await ctx.deps.plexus.request('GET', ALIASES, { schema: S.aliasMap }));
+  const aliases = await ctx.deps.plexus.request('GET', ALIASES, { schema: S.aliasListSchema });
   return aliases.flatMap((a) =>
     (a.target_groups ?? []).flatMap((g) => (g.targets ?? []).filter((t) => t.provider === ctx.args.slug).map((t) => `${a.name} → ${t.provider}/${t.model}`)),
   );
@@ -48,10 +48,10 @@ export const providersList = defineCommand({
   ],
   run: async (ctx) => {
     const [map, cooldowns] = await Promise.all([
-      ctx.deps.plexus.request('GET', PROVIDERS, { schema: S.providerMap }),
-      ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldowns }),
+      ctx.deps.plexus.request('GET', PROVIDERS, { schema: S.providerListSchema }),
+      ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema }),
     ]);
-    const list = S.mapToList(map);
+    const list = map;
     if (ctx.json) return jsonReply('Providers', map);
     const cooling = new Set(cooldowns.map((c) => c.provider));
     return reply({
@@ -119,7 +119,7 @@ function toggle(enabled: boolean) {
       if (was === enabled) {
         return reply({ title: `Provider ${ctx.args.slug}`, blocks: [text(`\`${ctx.args.slug}\` is already ${enabled ? 'enabled' : 'disabled'}; nothing changed.`)] });
       }
-      await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: { enabled }, schema: S.success });
+      await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: { enabled }, schema: S.successSchema });
       return reply({
         title: `Provider ${ctx.args.slug} ${enabled ? 'enabled' : 'disabled'}`,
         severity: 'success',

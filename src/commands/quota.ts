@@ -25,13 +25,13 @@ export const quotaStatus = defineCommand({
   ],
   run: async (ctx) => {
     const { key } = ctx.args;
-    let status: S.QuotaStatus;
+    let status: S.KeyQuotaStatus;
     try {
-      status = S.normalizeQuotaStatus(await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.quotaStatusRaw }));
+      status = await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.keyQuotaStatusSchema });
     } catch (e) {
       if (!isPlexusHttpError(e) || e.status !== 404) throw e;
-      const keys = await ctx.deps.plexus.request('GET', mgmtPath('keys'), { schema: S.keyMap });
-      if (Object.hasOwn(keys, key)) {
+      const keys = await ctx.deps.plexus.request('GET', mgmtPath('keys'), { schema: S.apiKeyListSchema });
+      if (keys.some((k) => k.name === key)) {
         throw new BotError(
           'UPSTREAM_HTTP',
           `Plexus is inconsistent: \`keys list\` shows key \`${key}\`, but quota status answers 404 (${e.message}). The key exists; its quota state could not be read. Try again in a moment, or check the server logs.`,

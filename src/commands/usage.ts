@@ -47,9 +47,9 @@ export const usageSummary = defineCommand({
     const start = custom ? from : now - length;
     const plexus = ctx.deps.plexus;
     const [cur, prev, errors] = await Promise.all([
-      plexus.request('GET', SUMMARY, { query: custom ? { range: 'custom', startDate: iso(start), endDate: iso(to) } : { range: ctx.args.range }, schema: S.usageSummary }),
-      plexus.request('GET', SUMMARY, { query: { range: 'custom', startDate: iso(start - length), endDate: iso(start) }, schema: S.usageSummary }),
-      plexus.request('GET', USAGE, { query: { responseStatus: 'error', startDate: iso(start), endDate: iso(to), limit: 1, fields: 'requestId' }, schema: S.usagePage }),
+      plexus.request('GET', SUMMARY, { query: custom ? { range: 'custom', startDate: iso(start), endDate: iso(to) } : { range: ctx.args.range }, schema: S.usageSummarySchema }),
+      plexus.request('GET', SUMMARY, { query: { range: 'custom', startDate: iso(start - length), endDate: iso(start) }, schema: S.usageSummarySchema }),
+      plexus.request('GET', USAGE, { query: { responseStatus: 'error', startDate: iso(start), endDate: iso(to), limit: 1, fields: 'requestId' }, schema: S.usagePageSchema }),
     ]);
     if (ctx.json) return jsonReply('Usage summary', { current: cur, previous: prev, errors: errors.total });
     const requests = cur.stats?.totalRequests ?? sum(cur.series.map((b) => b.requests));
@@ -130,7 +130,7 @@ export const usageList = defineCommand({
         maxDurationMs: a.maxDurationMs,
         fields: a.fields?.join(','),
       },
-      schema: S.usagePage,
+      schema: S.usagePageSchema,
     });
     const footer = pageFooter(ctx.line, { limit: a.limit, offset: a.offset, shown: page.data.length, total: page.total });
     if (ctx.json || a.fields) {

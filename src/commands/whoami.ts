@@ -17,8 +17,8 @@ export const whoami = defineCommand({
   ],
   run: async (ctx) => {
     const [verify, me] = await Promise.all([
-      ctx.deps.plexus.request('GET', mgmtPath('auth', 'verify'), { schema: S.authVerify }),
-      ctx.deps.plexus.request('GET', mgmtPath('self', 'me'), { schema: S.selfMe }),
+      ctx.deps.plexus.request('GET', mgmtPath('auth', 'verify'), { schema: S.authVerifySchema }),
+      ctx.deps.plexus.request('GET', mgmtPath('self', 'me'), { schema: S.selfMeSchema }),
     ]);
     const a = ctx.actor;
     return reply({

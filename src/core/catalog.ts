@@ -10,7 +10,7 @@ export interface CatalogEntry {
 
 /** One entry per API call a command makes (a command without calls gets one with nulls). */
 export function catalog(commands: readonly Command[]): CatalogEntry[] {
-  return commands.flatMap((c) => {
+  return commands.flatMap((c): CatalogEntry[] => {
     const base = { command: c.name, tier: c.tier, private: Boolean(c.private) };
     return c.calls.length === 0 ? [{ ...base, method: null, path: null }] : c.calls.map((call) => ({ ...base, method: call.method, path: call.path }));
   });
