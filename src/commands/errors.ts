@@ -4,6 +4,7 @@ import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatTimestamp } from '../render/format.js';
 import { reply, table, text } from '../render/reply.js';
+import { KEY_NAME_FIELDS } from '../render/mask.js';
 import { jsonReply } from './json-reply.js';
 import { pageFooter } from './paging.js';
 
@@ -28,7 +29,7 @@ export const errorsList = defineCommand({
     const page = await ctx.deps.plexus.request('GET', ERRORS, { query: { limit, offset }, schema: S.errorPageSchema });
     const footer = pageFooter(ctx.line, { limit, offset, shown: page.data.length, total: page.total });
     if (ctx.json) {
-      const out = jsonReply('Errors', page.data);
+      const out = jsonReply('Errors', page.data, { keepFields: KEY_NAME_FIELDS });
       out.blocks.push(footer);
       return out;
     }

@@ -7,6 +7,7 @@ import * as S from '../plexus/schemas.js';
 import { DASH, formatChange, formatDuration, formatMoney, formatNumber, formatPercent, formatTimestamp } from '../render/format.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
 import { sparkline } from '../render/sparkline.js';
+import { KEY_NAME_FIELDS } from '../render/mask.js';
 import { jsonReply } from './json-reply.js';
 import { pageFooter } from './paging.js';
 import { parseTimeInput, timeArg, TIME_HINT } from './time-input.js';
@@ -134,7 +135,7 @@ export const usageList = defineCommand({
     });
     const footer = pageFooter(ctx.line, { limit: a.limit, offset: a.offset, shown: page.data.length, total: page.total });
     if (ctx.json || a.fields) {
-      const out = jsonReply('Usage records', page.data);
+      const out = jsonReply('Usage records', page.data, { keepFields: KEY_NAME_FIELDS });
       out.blocks.push(footer);
       return out;
     }

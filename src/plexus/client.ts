@@ -1,0 +1,306 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import PQueue from 'p-queue';
+import pRetry, { AbortError } from 'p-retry';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import { BotError, isBotError } from '../core/errors.js';
+import {
+  PlexusHttpError,
+  invalidAnswerError,
+  parseErrorBody,
+  redactSecrets,
+  summarizeZodIssues,
+  timeoutError,
+  unreachableError,
+  zodIssuesToDetails,
+} from './errors.js';
+import {
+  ResponseTooLarge,
+  errorCode,
+  isRetryableNetworkError,
+  isTimeoutCode,
+  networkReason,
+  parseRetryAfter,
+  readAll,
+} from './network.js';
+import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
+import type { HttpMethod, PlexusApi, RawResponse, RequestOptions } from './types.js';
+
+export interface PlexusClientOptions {
+  /** `https://plexus.example.com` (a path prefix such as `/gateway` is kept). */
+  baseUrl: string;
+  adminKey: string;
+  /** Calls in flight at the server at most (default 4). */
+  concurrency?: number;
+  /** Per attempt, from dispatch to the last body byte (default 15000). */
+  timeoutMs?: number;
+  /**
+   * Retries of idempotent GETs (default 3) on connection errors and 502/503/504;
+   * a timed-out GET is retried once at most. Other methods are never retried.
+   */
+  retries?: number;
+  /** First backoff delay (default 250 ms); doubles each retry, with jitter. */
+  retryMinMs?: number;
+  /** Largest backoff delay (default 4000 ms). */
+  retryMaxMs?: number;
+  /** Largest Retry-After honoured (default 10000 ms). */
+  retryAfterMaxMs?: number;
+  /** Largest answer read (default 256 MiB). */
+  maxResponseBytes?: number;
+  logger?: Logger;
+  demo?: boolean;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** A Plexus that did not answer within the timeout gets one more chance, not `retries` more. */
+const MAX_TIMEOUT_RETRIES = 1;
+
+/** What one attempt produced when it failed, and whether a GET may try again. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly error: BotError,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+    readonly timedOut = false,
+  ) {
+    super(error.message);
+    this.name = 'AttemptFailure';
+  }
+}
+
+class TimeoutSignal extends Error {
+  constructor() {
+    super('per-call timeout');
+    this.name = 'TimeoutSignal';
+  }
+}
+
+const lowerKeys = (headers: Record<string, string> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+};
+
+const isBinary = (body: unknown): body is Uint8Array => body instanceof Uint8Array;
+
+class PlexusClient implements PlexusApi {
+  readonly baseUrl: string;
+  readonly demo: boolean;
+  readonly #target: Target;
+  readonly #adminKey: string;
+  readonly #pool: Pool;
+  readonly #queue: PQueue;
+  readonly #log: Logger | undefined;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #retryMinMs: number;
+  readonly #retryMaxMs: number;
+  readonly #retryAfterMaxMs: number;
+  readonly #maxResponseBytes: number;
+  #closing: Promise<void> | undefined;
+
+  constructor(opts: PlexusClientOptions) {
+    this.#target = parseBaseUrl(opts.baseUrl);
+    this.baseUrl = this.#target.origin + this.#target.prefix;
+    this.demo = opts.demo ?? false;
+    this.#adminKey = opts.adminKey;
+    const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
+    this.#timeoutMs = Math.max(1, opts.timeoutMs ?? 15_000);
+    this.#retries = Math.max(0, Math.floor(opts.retries ?? 3));
+    this.#retryMinMs = Math.max(0, opts.retryMinMs ?? 250);
+    this.#retryMaxMs = Math.max(this.#retryMinMs, opts.retryMaxMs ?? 4_000);
+    this.#retryAfterMaxMs = Math.max(0, opts.retryAfterMaxMs ?? 10_000);
+    this.#maxResponseBytes = opts.maxResponseBytes ?? 256 * 1024 * 1024;
+    this.#log = opts.logger?.child({ component: 'plexus-client' });
+    this.#pool = new Pool(this.#target.origin, {
+      connections: concurrency,
+      pipelining: 1,
+      connect: { timeout: Math.min(this.#timeoutMs, 10_000) },
+    });
+    this.#queue = new PQueue({ concurrency });
+  }
+
+  async request<T = unknown>(method: HttpMethod, path: string, opts: RequestOptions<T> = {}): Promise<T> {
+    const res = await this.#call(method, path, opts, 'application/json');
+    const shownPath = stripQuery(path);
+    const text = res.body.toString('utf8');
+    let data: unknown;
+    if (text.trim() !== '') {
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        const kind = String(res.headers['content-type'] ?? 'unknown type').split(';')[0];
+        throw invalidAnswerError(method, shownPath, `the answer is not JSON (${kind})`, { cause: e });
+      }
+    }
+    if (!opts.schema) return data as T;
+    let parsed: Awaited<ReturnType<typeof opts.schema.safeParseAsync>>;
+    try {
+      parsed = await opts.schema.safeParseAsync(data);
+    } catch (e) {
+      throw invalidAnswerError(method, shownPath, 'the answer could not be read', { cause: e });
+    }
+    if (!parsed.success) {
+      const issues = parsed.error.issues;
+      this.#log?.warn({ method, path: shownPath, issues: zodIssuesToDetails(issues) }, 'Plexus answer failed validation');
+      throw invalidAnswerError(method, shownPath, summarizeZodIssues(issues), { details: zodIssuesToDetails(issues) });
+    }
+    return parsed.data;
+  }
+
+  requestRaw(method: HttpMethod, path: string, opts: Omit<RequestOptions<never>, 'schema'> = {}): Promise<RawResponse> {
+    return this.#call(method, path, opts, '*/*');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.close().catch((e: unknown) => {
+      this.#log?.debug({ reason: networkReason(e) }, 'closing the Plexus pool failed');
+    });
+    return this.#closing;
+  }
+
+  /** Queue, timeout, retry and error mapping shared by both request kinds. */
+  async #call(
+    method: HttpMethod,
+    path: string,
+    opts: Omit<RequestOptions<unknown>, 'schema'>,
+    accept: string,
+  ): Promise<RawResponse> {
+    const shownPath = stripQuery(path);
+    const retries = method === 'GET' ? this.#retries : 0;
+    let last: BotError | undefined;
+    let timeouts = 0;
+    try {
+      return await pRetry(
+        async (attempt) => {
+          try {
+            return await this.#queue.add(() => this.#attempt(method, path, opts, accept, attempt));
+          } catch (e) {
+            const failure = e instanceof AttemptFailure ? e : new AttemptFailure(this.#unexpected(e), false);
+            last = failure.error;
+            if (failure.timedOut) timeouts += 1;
+            if (!failure.retryable || method !== 'GET' || timeouts > MAX_TIMEOUT_RETRIES) throw new AbortError(failure);
+            throw failure;
+          }
+        },
+        {
+          retries,
+          factor: 2,
+          minTimeout: this.#retryMinMs,
+          maxTimeout: this.#retryMaxMs,
+          randomize: true,
+          onFailedAttempt: async (e) => {
+            if (e.retriesLeft <= 0) return;
+            const wait = e instanceof AttemptFailure ? e.retryAfterMs : undefined;
+            this.#log?.warn(
+              { method, path: shownPath, attempt: e.attemptNumber, retriesLeft: e.retriesLeft, reason: e.message, retryAfterMs: wait },
+              'Plexus call failed, retrying',
+            );
+            if (wait !== undefined && wait > 0) await sleep(wait);
+          },
+        },
+      );
+    } catch (e) {
+      const err = last ?? this.#unexpected(e);
+      this.#log?.debug({ method, path: shownPath, code: err.code, status: (err as Partial<PlexusHttpError>).status }, 'Plexus call failed');
+      throw err;
+    }
+  }
+
+  async #attempt(
+    method: HttpMethod,
+    path: string,
+    opts: Omit<RequestOptions<unknown>, 'schema'>,
+    accept: string,
+    attempt: number,
+  ): Promise<RawResponse> {
+    const shownPath = stripQuery(path);
+    if (this.#closing) throw new AttemptFailure(unreachableError(this.#target.origin, 'the client is closed'), false);
+
+    const extra = lowerKeys(opts.headers);
+    const headers: Record<string, string> = { accept, 'x-admin-key': this.#adminKey, ...extra };
+    const secrets = [this.#adminKey, headers['x-admin-key'] ?? '', headers.authorization ?? ''];
+    let body: string | Uint8Array | undefined;
+    if (opts.body !== undefined) {
+      if (isBinary(opts.body)) {
+        body = opts.body;
+        headers['content-type'] ??= 'application/octet-stream';
+      } else {
+        try {
+          body = JSON.stringify(opts.body);
+        } catch (e) {
+          throw new AttemptFailure(new BotError('INTERNAL', `Cannot encode the body of ${method} ${shownPath}`, { cause: e }), false);
+        }
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+
+    const timeoutMs = Math.max(1, opts.timeoutMs ?? this.#timeoutMs);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), timeoutMs);
+    const started = performance.now();
+    try {
+      const res = await this.#pool.request({
+        path: this.#target.prefix + withQuery(path.startsWith('/') ? path : `/${path}`, opts.query),
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const buf = await readAll(res.body, this.#maxResponseBytes).catch((e: unknown) => {
+        if (!(e instanceof ResponseTooLarge)) throw e;
+        const error = invalidAnswerError(method, shownPath, `the answer is larger than ${this.#maxResponseBytes} bytes`);
+        throw new AttemptFailure(error, false);
+      });
+      const status = res.statusCode;
+      this.#log?.debug({ method, path: shownPath, status, attempt, ms: Math.round(performance.now() - started) }, 'Plexus call');
+      if (status >= 200 && status < 300) return { status, headers: res.headers, body: buf };
+
+      const parsed = parseErrorBody(status, redactSecrets(buf.toString('utf8'), secrets));
+      const error = new PlexusHttpError({
+        status,
+        method,
+        path: shownPath,
+        message: parsed.message,
+        details: parsed.details,
+        hints: parsed.hints,
+        ...(parsed.type === undefined ? {} : { type: parsed.type }),
+        ...(parsed.supportedLevels === undefined ? {} : { supportedLevels: parsed.supportedLevels }),
+        body: parsed.body,
+      });
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.#retryAfterMaxMs);
+      throw new AttemptFailure(error, RETRYABLE_STATUS.has(status), retryAfterMs);
+    } catch (e) {
+      if (e instanceof AttemptFailure) throw e;
+      throw this.#networkFailure(e, controller.signal, method, shownPath, timeoutMs, secrets);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #networkFailure(
+    e: unknown,
+    signal: AbortSignal,
+    method: HttpMethod,
+    shownPath: string,
+    timeoutMs: number,
+    secrets: string[],
+  ): AttemptFailure {
+    const code = errorCode(e);
+    if ((signal.aborted && signal.reason instanceof TimeoutSignal) || isTimeoutCode(code)) {
+      return new AttemptFailure(timeoutError(method, shownPath, timeoutMs, e), true, undefined, true);
+    }
+    const reason = redactSecrets(networkReason(e), secrets);
+    return new AttemptFailure(unreachableError(this.#target.origin, reason, e), isRetryableNetworkError(e));
+  }
+
+  #unexpected(e: unknown): BotError {
+    if (isBotError(e)) return e;
+    return new BotError('INTERNAL', 'The Plexus client failed unexpectedly', { cause: e });
+  }
+}
+
+/** The management API client: one pool per origin, bounded concurrency, typed errors. */
+export const createPlexusClient = (opts: PlexusClientOptions): PlexusApi => new PlexusClient(opts);
