@@ -3,14 +3,16 @@ import { usageLine, type Command } from './command.js';
 import { BotError, type FieldIssue } from './errors.js';
 import type { ParsedLine } from './parse.js';
 
-function issueText(issue: z.core.$ZodIssue): string {
+const REQUIRED = 'is required';
+
+function issueText(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
   if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `${k}=`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type' && issue.path.length === 1 && raw[String(issue.path[0])] === undefined) return REQUIRED;
   return issue.message;
 }
 
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: issueText(i) }));
+export function zodIssues(error: z.ZodError, raw: Record<string, unknown> = {}): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: issueText(i, raw) }));
 }
 
 /** Turns the parsed words/pairs/flags/body into the command's typed args, or an INVALID_ARGS error with the usage line. */
@@ -36,8 +38,8 @@ export function buildArgs(command: Command, parsed: ParsedLine, rest: string[]):
 
   const result = command.args.safeParse(raw);
   if (result.success) return result.data;
-  const details = zodIssues(result.error);
-  const missing = details.filter((d) => d.message === 'is required').map((d) => (names.includes(d.path) ? `<${d.path}>` : `${d.path}=`));
+  const details = zodIssues(result.error, raw);
+  const missing = details.filter((d) => d.message === REQUIRED).map((d) => (names.includes(d.path) ? `<${d.path}>` : `${d.path}=`));
   const message = missing.length > 0 ? `\`${command.name}\`: missing ${missing.join(', ')}.` : `\`${command.name}\`: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}.`;
   throw new BotError('INVALID_ARGS', message, {
     details,
