@@ -15,7 +15,7 @@ export const quotaStatus = defineCommand({
   words: ['quota', 'status'],
   summary: "Show a key's user quotas: usage, limit and reset time.",
   usage: '<key>',
-  example: 'quota status ci-runner',
+  example: 'quota status web-app',
   tier: 'read',
   positional: ['key'],
   args: args({ key: word('<key>') }),

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../src/commands/index.js';
+import { demoSecrets } from '../src/demo/seed.js';
+import { renderText } from '../src/render/text.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+let secrets: string[];
+beforeAll(async () => {
+  h = await startHarness();
+  secrets = [...demoSecrets(h.fake.gateway.state), h.fake.adminKey];
+});
+afterAll(() => h.close());
+
+/** Every place a secret could leak from one outcome: the rendered text and the raw Reply. */
+const surfaces = (o: { reply: unknown }) => [renderText(o.reply as never), JSON.stringify(o.reply)];
+
+describe('seeded secrets never leave Plexus', () => {
+  it('has seeded secrets to look for', () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    expect(secrets.every((s) => s.length >= 12)).toBe(true);
+  });
+
+  it('every command example, in text and --json, with confirmations: no secret in any reply or log line', async () => {
+    const ran: string[] = [];
+    for (const c of commands) {
+      const lines = c.tier === 'read' && c.name !== 'help' ? [c.example!, `${c.example} --json`] : [c.example!];
+      for (const line of lines) {
+        const o = await h.runConfirmed(line);
+        expect(o.status, `${line}: ${renderText(o.reply)}`).toBe('ok');
+        if (c.private) expect(o.reply.private, line).toBe(true);
+        for (const text of surfaces(o)) for (const s of secrets) expect(text.includes(s), `${line} leaked ${s.slice(0, 6)}…`).toBe(false);
+        ran.push(line);
+      }
+    }
+    expect(ran.length).toBeGreaterThanOrEqual(commands.length);
+    const log = h.logs.join('\n');
+    expect(log).toContain('"audit":true');
+    for (const s of secrets) expect(log.includes(s), `log leaked ${s.slice(0, 6)}…`).toBe(false);
+  });
+});
