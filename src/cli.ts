@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type BotConfig } from './config.js';
 import { catalog } from './core/catalog.js';
 import { systemClock } from './core/clock.js';
 import { startDemoGateway } from './demo/gateway.js';
+import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
 import { createPlexusClient } from './plexus/client.js';
 
@@ -47,8 +48,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 
   const demoKey = randomBytes(24).toString('hex');
-  const logger = createLogger({ level: config.logLevel, secrets: () => knownSecrets(config, [demoKey]) });
   const demo = config.plexus.baseUrl ? undefined : await startDemoGateway({ adminKey: demoKey });
+  const logger = createLogger({ level: config.logLevel, secrets: () => knownSecrets(config, demo ? [demoKey, ...demoSecrets(demo.gateway.state)] : []) });
   const plexus = createPlexusClient({
     baseUrl: demo?.url ?? config.plexus.baseUrl!,
     adminKey: demo ? demoKey : config.plexus.adminKey!,
