@@ -15,13 +15,11 @@ import {
   zodIssuesToDetails,
 } from './errors.js';
 import {
-  ResponseTooLarge,
   errorCode,
   isRetryableNetworkError,
   isTimeoutCode,
   networkReason,
   parseRetryAfter,
-  readAll,
 } from './network.js';
 import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
 import type { HttpMethod, PlexusApi, RawResponse, RequestOptions } from './types.js';
@@ -68,13 +66,6 @@ class AttemptFailure extends Error {
   }
 }
 
-class TimeoutSignal extends Error {
-  constructor() {
-    super('per-call timeout');
-    this.name = 'TimeoutSignal';
-  }
-}
-
 const lowerKeys = (headers: Record<string, string> | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
@@ -116,6 +107,7 @@ class PlexusClient implements PlexusApi {
       connections: concurrency,
       pipelining: 1,
       connect: { timeout: Math.min(this.#timeoutMs, 10_000) },
+      maxResponseSize: this.#maxResponseBytes,
     });
     this.#queue = new PQueue({ concurrency });
   }
@@ -134,9 +126,9 @@ class PlexusClient implements PlexusApi {
       }
     }
     if (!opts.schema) return data as T;
-    let parsed: Awaited<ReturnType<typeof opts.schema.safeParseAsync>>;
+    let parsed: ReturnType<typeof opts.schema.safeParse>;
     try {
-      parsed = await opts.schema.safeParseAsync(data);
+      parsed = opts.schema.safeParse(data);
     } catch (e) {
       throw invalidAnswerError(method, shownPath, 'the answer could not be read', { cause: e });
     }
@@ -170,11 +162,26 @@ class PlexusClient implements PlexusApi {
     const retries = method === 'GET' ? this.#retries : 0;
     let last: BotError | undefined;
     let timeouts = 0;
+    // Most calls succeed at once: only a failed first attempt pays for the retry machinery.
+    try {
+      return await this.#queue.add(() => this.#attempt(method, path, opts, accept, 1));
+    } catch (e) {
+      const failure = e instanceof AttemptFailure ? e : new AttemptFailure(this.#unexpected(e), false);
+      if (!failure.retryable || retries === 0) {
+        this.#log?.debug({ method, path: shownPath, code: failure.error.code, status: (failure.error as Partial<PlexusHttpError>).status }, 'Plexus call failed');
+        throw failure.error;
+      }
+      last = failure.error;
+      if (failure.timedOut) timeouts += 1;
+      this.#log?.warn({ method, path: shownPath, attempt: 1, retriesLeft: retries, reason: failure.message, retryAfterMs: failure.retryAfterMs }, 'Plexus call failed, retrying');
+      // The same first backoff p-retry would wait (randomized between 1x and 2x), or Retry-After.
+      await sleep(failure.retryAfterMs ?? Math.min(this.#retryMaxMs, this.#retryMinMs * (1 + Math.random())));
+    }
     try {
       return await pRetry(
         async (attempt) => {
           try {
-            return await this.#queue.add(() => this.#attempt(method, path, opts, accept, attempt));
+            return await this.#queue.add(() => this.#attempt(method, path, opts, accept, attempt + 1));
           } catch (e) {
             const failure = e instanceof AttemptFailure ? e : new AttemptFailure(this.#unexpected(e), false);
             last = failure.error;
@@ -184,9 +191,9 @@ class PlexusClient implements PlexusApi {
           }
         },
         {
-          retries,
+          retries: retries - 1,
           factor: 2,
-          minTimeout: this.#retryMinMs,
+          minTimeout: this.#retryMinMs * 2,
           maxTimeout: this.#retryMaxMs,
           randomize: true,
           onFailedAttempt: async (e) => {
@@ -236,8 +243,6 @@ class PlexusClient implements PlexusApi {
     }
 
     const timeoutMs = Math.max(1, opts.timeoutMs ?? this.#timeoutMs);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), timeoutMs);
     const started = performance.now();
     try {
       const res = await this.#pool.request({
@@ -245,15 +250,15 @@ class PlexusClient implements PlexusApi {
         method,
         headers,
         body: body ?? null,
-        signal: controller.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const buf = await readAll(res.body, this.#maxResponseBytes).catch((e: unknown) => {
-        if (!(e instanceof ResponseTooLarge)) throw e;
-        const error = invalidAnswerError(method, shownPath, `the answer is larger than ${this.#maxResponseBytes} bytes`);
-        throw new AttemptFailure(error, false);
-      });
+      const buf = Buffer.from(
+        await res.body.arrayBuffer().catch((e: unknown) => {
+          if (errorCode(e) !== 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw e;
+          throw new AttemptFailure(invalidAnswerError(method, shownPath, `the answer is larger than ${this.#maxResponseBytes} bytes`), false);
+        }),
+      );
       const status = res.statusCode;
       this.#log?.debug({ method, path: shownPath, status, attempt, ms: Math.round(performance.now() - started) }, 'Plexus call');
       if (status >= 200 && status < 300) return { status, headers: res.headers, body: buf };
@@ -274,22 +279,19 @@ class PlexusClient implements PlexusApi {
       throw new AttemptFailure(error, RETRYABLE_STATUS.has(status), retryAfterMs);
     } catch (e) {
       if (e instanceof AttemptFailure) throw e;
-      throw this.#networkFailure(e, controller.signal, method, shownPath, timeoutMs, secrets);
-    } finally {
-      clearTimeout(timer);
+      throw this.#networkFailure(e, method, shownPath, timeoutMs, secrets);
     }
   }
 
   #networkFailure(
     e: unknown,
-    signal: AbortSignal,
     method: HttpMethod,
     shownPath: string,
     timeoutMs: number,
     secrets: string[],
   ): AttemptFailure {
     const code = errorCode(e);
-    if ((signal.aborted && signal.reason instanceof TimeoutSignal) || isTimeoutCode(code)) {
+    if (isTimeoutCode(code)) {
       return new AttemptFailure(timeoutError(method, shownPath, timeoutMs, e), true, undefined, true);
     }
     const reason = redactSecrets(networkReason(e), secrets);

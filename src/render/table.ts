@@ -10,7 +10,8 @@ export function graphemes(s: string): string[] {
 
 const WIDE =
   /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]|\p{Emoji_Presentation}|\uFE0F/u;
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** One column per UTF-16 unit: ASCII, Latin, general punctuation, arrows, box drawing, blocks. Segmenting is slow; skip it for these. */
+const NARROW_SIMPLE = /^[\x20-\x7e\u00a0-\u02ff\u2000-\u200a\u2010-\u2027\u2030-\u205e\u2070-\u2bff]*$/;
 const ZERO = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u;
 
 /**
@@ -24,7 +25,7 @@ export function graphemeWidth(g: string): number {
 }
 
 export function displayWidth(s: string): number {
-  if (PRINTABLE_ASCII.test(s)) return s.length;
+  if (NARROW_SIMPLE.test(s)) return s.length;
   let w = 0;
   for (const g of graphemes(s)) w += graphemeWidth(g);
   return w;
@@ -34,6 +35,7 @@ export function displayWidth(s: string): number {
 export function truncate(s: string, max: number): string {
   if (max <= 0) return '';
   if (displayWidth(s) <= max) return s;
+  if (NARROW_SIMPLE.test(s)) return `${s.slice(0, max - 1)}…`;
   let out = '';
   let w = 0;
   for (const g of graphemes(s)) {
