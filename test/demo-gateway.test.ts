@@ -2,24 +2,12 @@
  * The demo gateway over real HTTP with the realistic seed: shapes match the
  * recorded Plexus samples, auth and scoping, quirks, streams and backups.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoGateway } from '../src/demo/gateway.js';
 import { demoSecrets, demoSeed } from '../src/demo/seed.js';
 import type { DemoSeed } from '../src/demo/types.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SAMPLE_DIRS = [path.join(root, 'test/fixtures/samples'), path.resolve(root, '../shared/plexus-api/samples')];
-const sampleBody = (name: string): unknown => {
-  for (const dir of SAMPLE_DIRS) {
-    const file = path.join(dir, `${name}.json`);
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { body: unknown }).body;
-  }
-  throw new Error(`sample ${name} not found`);
-};
+import { sampleBody } from './support/samples.js';
 
 type Json = Record<string, unknown>;
 

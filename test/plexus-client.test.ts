@@ -8,7 +8,8 @@ import { PlexusHttpError } from '../src/plexus/errors.js';
 import { mgmtPath, slug } from '../src/plexus/path.js';
 import { cooldownListSchema, usagePageSchema } from '../src/plexus/schemas.js';
 import type { PlexusApi } from '../src/plexus/types.js';
-import { caught, closedPort, loadSample, sendJson, startServer, type Handler, type TestServer } from './plexus-helpers.js';
+import { caught, closedPort, sendJson, startServer, type Handler, type TestServer } from './support/test-server.js';
+import { loadSample } from './support/samples.js';
 
 const ADMIN_KEY = 'sk-admin-very-secret-0123456789';
 

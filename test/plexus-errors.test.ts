@@ -11,7 +11,8 @@ import {
   statusLine,
 } from '../src/plexus/errors.js';
 import type { HttpMethod, PlexusApi } from '../src/plexus/types.js';
-import { caught, loadSample, sendJson, startServer, type TestServer } from './plexus-helpers.js';
+import { caught, sendJson, startServer, type TestServer } from './support/test-server.js';
+import { loadSample } from './support/samples.js';
 
 interface Expected {
   status: number;

@@ -1,9 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as S from '../src/plexus/schemas.js';
-import { fixtureSamplesDir, loadSample, sharedSamplesDir, type Sample } from './plexus-helpers.js';
+import { loadSample, sampleNames, type Sample } from './support/samples.js';
 
 /** Which schema reads which answer: [methods, path pattern, schema]; the first match wins. */
 const ROUTES: [string, RegExp, z.ZodType][] = [
@@ -63,15 +61,6 @@ const ROUTES: [string, RegExp, z.ZodType][] = [
 
 const schemaFor = (method: string, p: string): z.ZodType | undefined =>
   ROUTES.find(([methods, re]) => methods.split(' ').includes(method) && re.test(p))?.[2];
-
-const sampleNames = (): string[] => {
-  const names = new Set<string>();
-  for (const dir of [fixtureSamplesDir, sharedSamplesDir]) {
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir)) if (f.endsWith('.json')) names.add(path.basename(f, '.json'));
-  }
-  return [...names].sort();
-};
 
 const isJsonOk = (s: Sample) =>
   s.status >= 200 && s.status < 300 && (s.content_type ?? '').includes('json') && s.request.path.startsWith('/v0/');

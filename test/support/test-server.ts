@@ -1,31 +1,9 @@
-/** Shared by the plexus-* tests: recorded samples and a small HTTP server on 127.0.0.1. */
-import { existsSync, readFileSync } from 'node:fs';
+/** A small HTTP server on 127.0.0.1 for client tests, recording what it receives. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const fixtureSamplesDir = path.join(repoRoot, 'test/fixtures/samples');
-export const sharedSamplesDir = path.resolve(repoRoot, '../shared/plexus-api/samples');
-
-export interface Sample {
-  name: string;
-  request: { method: string; path: string; body?: unknown };
-  status: number;
-  content_type?: string;
-  headers?: Record<string, string>;
-  body: unknown;
-}
-
-/** A recorded answer: the copy under test/fixtures first, the shared set otherwise. */
-export const loadSample = (name: string): Sample => {
-  for (const dir of [fixtureSamplesDir, sharedSamplesDir]) {
-    const file = path.join(dir, `${name}.json`);
-    if (existsSync(file)) return { name, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<Sample, 'name'>) };
-  }
-  throw new Error(`sample ${name} not found in ${fixtureSamplesDir} or ${sharedSamplesDir}`);
-};
 
 export interface RecordedRequest {
   method: string;
