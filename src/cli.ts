@@ -71,7 +71,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const banner = demo
     ? 'plexus-chatops console: DEMO gateway with sample data (set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
     : `plexus-chatops console for ${config.plexus.baseUrl}. Type \`help\`, \`exit\` to leave.`;
-  const status = await runConsole({ pipeline: app.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner });
+  const status = await runConsole({ pipeline: app.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner, fileDir: config.stateDir });
   await plexus.close();
   await demo?.close();
   return status;

@@ -1,4 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Actor } from '../../src/core/actor.js';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.js';
@@ -12,6 +14,8 @@ export interface ConsoleOptions {
   interactive: boolean;
   actor?: Actor;
   banner?: string;
+  /** Where files of replies (backups, exports) are written, mode 0600. */
+  fileDir: string;
 }
 
 export function consoleActor(): Actor {
@@ -25,6 +29,14 @@ export function consoleActor(): Actor {
 }
 
 const QUIT = new Set(['exit', 'quit', '\\q']);
+
+/** Private files never go to stdout: they are written for the current user only, and the reply names the path. */
+async function saveFile(dir: string, name: string, content: Buffer) {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = resolve(join(dir, name.replace(/[^\w.-]+/g, '_')));
+  await writeFile(path, content, { mode: 0o600 });
+  return { name, path, bytes: content.length };
+}
 
 /**
  * Reads commands line by line until end of input (or `exit`). Returns the
@@ -46,7 +58,10 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     const r = await lines.next();
     return r.done ? undefined : r.value;
   };
-  const show = (o: Outcome) => write(`${renderText(o.reply)}\n`);
+  const show = async (o: Outcome) => {
+    if (o.reply.file?.content) o.reply.file = await saveFile(opts.fileDir, o.reply.file.name, o.reply.file.content);
+    write(`${renderText(o.reply)}\n`);
+  };
 
   let failed = false;
   if (opts.interactive && opts.banner) write(opts.banner);
@@ -58,14 +73,14 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (QUIT.has(trimmed)) break;
 
-    let outcome = await opts.pipeline.handle({ actor, text: trimmed });
-    show(outcome);
+    let outcome = await opts.pipeline.handle({ actor, text: trimmed, progress: (update) => void write(renderText(update)) });
+    await show(outcome);
     if (outcome.status === 'pending' && outcome.confirmationId) {
       if (!opts.interactive) write('Type yes to confirm; anything else cancels:');
       prompt('Type yes to confirm: ');
       const answer = (await next())?.trim().toLowerCase();
       outcome = answer === 'yes' ? await opts.pipeline.confirm(outcome.confirmationId, actor) : opts.pipeline.cancel(outcome.confirmationId, actor);
-      show(outcome);
+      await show(outcome);
       if (answer === undefined) break;
     }
     if (outcome.status === 'error' || outcome.status === 'denied') failed = true;

@@ -14,6 +14,13 @@ export interface ApiCall {
   path: string;
 }
 
+/** A file the user sent with the command (a backup to restore). */
+export interface Attachment {
+  name: string;
+  content: Buffer;
+  contentType?: string;
+}
+
 export interface RunContext<A> {
   args: A;
   deps: Deps;
@@ -27,6 +34,12 @@ export interface RunContext<A> {
   can: (command: Command) => boolean;
   /** The highest tier this actor holds here. */
   granted: Tier | null;
+  attachments: Attachment[];
+  /**
+   * Posts an intermediate reply while the command runs (e.g. `logs tail`
+   * lines as they arrive). Adapters without streaming collect nothing.
+   */
+  progress: (update: Reply) => Promise<void>;
 }
 
 export interface CommandSpec<S extends z.ZodType> {

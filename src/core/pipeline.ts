@@ -3,7 +3,7 @@ import { maskCommandLine } from '../render/mask.js';
 import { context, reply, text, type Reply } from '../render/reply.js';
 import type { Actor } from './actor.js';
 import { buildArgs } from './args-build.js';
-import type { Command, RunContext } from './command.js';
+import type { Attachment, Command, RunContext } from './command.js';
 import { ConfirmationStore } from './confirmations.js';
 import type { Deps } from './deps.js';
 import { BotError, isBotError } from './errors.js';
@@ -15,6 +15,9 @@ import { errorReply } from './error-reply.js';
 export interface Invocation {
   actor: Actor;
   text: string;
+  attachments?: Attachment[];
+  /** Where intermediate replies of a long-running command go. */
+  progress?: (update: Reply) => Promise<void> | void;
 }
 
 export type OutcomeStatus = 'ok' | 'error' | 'denied' | 'pending' | 'cancelled';
@@ -81,6 +84,10 @@ export class Pipeline {
         commands: this.registry.all(),
         can: (c) => authorize(this.policy, inv.actor, c).allowed,
         granted: decision.granted,
+        attachments: inv.attachments ?? [],
+        progress: async (update) => {
+          await inv.progress?.(update);
+        },
       };
       if (command.tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started)), public: isPublic });
       const out = await this.execute(command, ctx, started);

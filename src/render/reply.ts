@@ -36,6 +36,14 @@ export interface Action {
   confirmText?: string;
 }
 
+export interface ReplyFile {
+  name: string;
+  content?: Buffer;
+  contentType?: string;
+  path?: string;
+  bytes?: number;
+}
+
 export interface Reply {
   title?: string;
   severity: Severity;
@@ -43,8 +51,12 @@ export interface Reply {
   actions?: Action[];
   /** Holds a secret or a private payload: deliver only to the requester. */
   private?: boolean;
-  /** A file to deliver alongside (backups, exports); never rendered inline. */
-  file?: { name: string; path?: string; bytes?: number };
+  /**
+   * A file to deliver alongside (backups, exports); never rendered inline.
+   * Commands set `content`; the console writes it (mode 0600) and fills `path`,
+   * chat adapters upload it (privately when the reply is private).
+   */
+  file?: ReplyFile;
 }
 
 export function reply(init: Partial<Reply> & { blocks?: Block[] } = {}): Reply {
