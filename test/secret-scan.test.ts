@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
-import { demoSecrets } from '../src/demo/seed.js';
+import { demoSecrets, demoSeed } from '../src/demo/seed.js';
 import { renderText } from '../src/render/text.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startFakePlexus } from './fakes/plexus.js';
+import { startHarness } from './support/harness.js';
 
-let h: Harness;
-let secrets: string[];
-beforeAll(async () => {
-  h = await startHarness();
-  secrets = [...demoSecrets(h.fake.gateway.state), h.fake.adminKey];
-});
-afterAll(() => h.close());
+const ADMIN_KEY = 'admin-key-for-the-secret-scan-0123456789';
+const seed = demoSeed(Date.now());
+const secrets = [...demoSecrets(seed), ADMIN_KEY];
 
 /** Every place a secret could leak from one outcome: the rendered text and the raw Reply. */
 const surfaces = (o: { reply: unknown }) => [renderText(o.reply as never), JSON.stringify(o.reply)];
@@ -21,9 +18,12 @@ describe('seeded secrets never leave Plexus', () => {
     expect(secrets.every((s) => s.length >= 12)).toBe(true);
   });
 
+  // Each command runs against a fresh copy of the seed, so examples may delete what others use.
   it('every command example, in text and --json, with confirmations: no secret in any reply or log line', async () => {
     const ran: string[] = [];
+    const logs: string[] = [];
     for (const c of commands) {
+      const h = await startHarness({ fake: await startFakePlexus({ seed, adminKey: ADMIN_KEY }) });
       const lines = c.tier === 'read' && c.name !== 'help' ? [c.example!, `${c.example} --json`] : [c.example!];
       for (const line of lines) {
         const o = await h.runConfirmed(line);
@@ -32,9 +32,12 @@ describe('seeded secrets never leave Plexus', () => {
         for (const text of surfaces(o)) for (const s of secrets) expect(text.includes(s), `${line} leaked ${s.slice(0, 6)}…`).toBe(false);
         ran.push(line);
       }
+      logs.push(...h.logs);
+      await h.close();
+      await h.fake.close();
     }
     expect(ran.length).toBeGreaterThanOrEqual(commands.length);
-    const log = h.logs.join('\n');
+    const log = logs.join('\n');
     expect(log).toContain('"audit":true');
     for (const s of secrets) expect(log.includes(s), `log leaked ${s.slice(0, 6)}…`).toBe(false);
   });

@@ -100,7 +100,7 @@ export const keysDelete = defineCommand({
   words: ['keys', 'delete'],
   summary: 'Delete an inference key; clients using it are refused at once.',
   usage: '<name>',
-  example: 'keys delete ci-runner',
+  example: 'keys delete alice-dev',
   tier: 'destructive',
   positional: ['name'],
   args: args({ name: word('<name>') }),
