@@ -33,6 +33,9 @@ export interface Outcome {
   public?: boolean;
 }
 
+/** Handles a button whose id starts with a registered prefix (e.g. `snooze:`); gets the rest of the id. */
+export type ActionHandler = (actor: Actor, arg: string) => Promise<Reply> | Reply;
+
 interface Waiting {
   command: Command;
   ctx: RunContext<unknown>;
@@ -45,6 +48,7 @@ export const DEMO_NOTE = 'Demo gateway: sample data, not a real Plexus. Set PLEX
 /** parse → resolve → authorize → validate → (confirm) → run → audit. Knows no platform. */
 export class Pipeline {
   readonly confirmations: ConfirmationStore<Waiting>;
+  private readonly actionHandlers = new Map<string, ActionHandler>();
 
   constructor(
     private readonly deps: Deps,
@@ -95,6 +99,35 @@ export class Pipeline {
     } catch (e) {
       return this.finish(this.failure(e, inv, command, started));
     }
+  }
+
+  /**
+   * A button click, by its action id: `confirm:<id>`, `cancel:<id>`,
+   * `run:<command line>` (runs as the clicker, who needs the tier), or a
+   * prefix registered with {@link registerAction}.
+   */
+  async action(actor: Actor, actionId: string): Promise<Outcome> {
+    const colon = actionId.indexOf(':');
+    const kind = colon < 0 ? actionId : actionId.slice(0, colon);
+    const arg = colon < 0 ? '' : actionId.slice(colon + 1);
+    if (kind === 'confirm') return this.confirm(arg, actor);
+    if (kind === 'cancel') return this.cancel(arg, actor);
+    if (kind === 'run') return this.handle({ actor, text: arg });
+    const handler = this.actionHandlers.get(kind);
+    if (!handler) {
+      return this.finish({ status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks: [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')] }) });
+    }
+    try {
+      const out = await handler(actor, arg);
+      return this.finish({ status: out.severity === 'error' ? 'error' : 'ok', reply: out });
+    } catch (e) {
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+    }
+  }
+
+  registerAction(prefix: string, handler: ActionHandler): void {
+    if (['confirm', 'cancel', 'run'].includes(prefix) || this.actionHandlers.has(prefix)) throw new Error(`action prefix taken: ${prefix}`);
+    this.actionHandlers.set(prefix, handler);
   }
 
   /** The requester's yes. Runs the waiting command at most once. */
