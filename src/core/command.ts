@@ -49,7 +49,15 @@ export interface CommandSpec<S extends z.ZodType> {
   /** Argument part of the usage line, e.g. '<slug> [--cascade]'. */
   usage?: string;
   example?: string;
+  /** The tier needed to run it; with `tierFor`, the least tier any use of it needs. */
   tier: Tier;
+  /**
+   * For commands whose tier depends on their arguments (`config cooldown`
+   * reads, `config cooldown initialMinutes=1` writes; `api call` follows the
+   * operation): the tier this use needs. Checked after the args are valid,
+   * and it decides confirmation and audit too.
+   */
+  tierFor?: (ctx: RunContext<z.infer<S>>) => Tier | Promise<Tier>;
   /** The answer holds a secret: it goes only to the requester, privately. */
   private?: boolean;
   /** Names given, in order, to positional arguments. */

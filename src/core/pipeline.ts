@@ -3,7 +3,7 @@ import { maskCommandLine } from '../render/mask.js';
 import { context, reply, text, type Reply } from '../render/reply.js';
 import type { Actor } from './actor.js';
 import { buildArgs } from './args-build.js';
-import type { Attachment, Command, RunContext } from './command.js';
+import type { Attachment, Command, RunContext, Tier } from './command.js';
 import { ConfirmationStore } from './confirmations.js';
 import type { Deps } from './deps.js';
 import { BotError, isBotError } from './errors.js';
@@ -40,6 +40,7 @@ interface Waiting {
   command: Command;
   ctx: RunContext<unknown>;
   started: number;
+  tier: Tier;
 }
 
 const GLOBAL_FLAGS = new Set(['json', 'public']);
@@ -93,8 +94,16 @@ export class Pipeline {
           await inv.progress?.(update);
         },
       };
-      if (command.tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started)), public: isPublic });
-      const out = await this.execute(command, ctx, started);
+      const tier = command.tierFor ? await command.tierFor(ctx) : command.tier;
+      if (tier !== command.tier) {
+        const needed = authorize(this.policy, inv.actor, { name: command.name, tier });
+        if (!needed.allowed) {
+          this.audit(inv, command, 'denied', started, undefined, tier);
+          return this.finish({ status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(needed.reason)] }) });
+        }
+      }
+      if (tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started, tier)), public: isPublic });
+      const out = await this.execute(command, ctx, started, tier);
       return this.finish({ ...out, public: isPublic });
     } catch (e) {
       return this.finish(this.failure(e, inv, command, started));
@@ -135,7 +144,7 @@ export class Pipeline {
     const started = this.deps.clock.now();
     try {
       const waiting = this.confirmations.take(id, actor, 'confirmed').payload;
-      return this.finish(await this.execute(waiting.command, waiting.ctx, started));
+      return this.finish(await this.execute(waiting.command, waiting.ctx, started, waiting.tier));
     } catch (e) {
       return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
     }
@@ -144,7 +153,7 @@ export class Pipeline {
   cancel(id: string, actor: Actor): Outcome {
     try {
       const waiting = this.confirmations.take(id, actor, 'cancelled').payload;
-      this.audit({ actor, text: waiting.ctx.line }, waiting.command, 'cancelled', waiting.started);
+      this.audit({ actor, text: waiting.ctx.line }, waiting.command, 'cancelled', waiting.started, undefined, waiting.tier);
       return this.finish({
         status: 'cancelled',
         command: waiting.command,
@@ -155,9 +164,9 @@ export class Pipeline {
     }
   }
 
-  private async ask(command: Command, ctx: RunContext<unknown>, started: number): Promise<Outcome> {
+  private async ask(command: Command, ctx: RunContext<unknown>, started: number, tier: Tier): Promise<Outcome> {
     const risk = command.describeRisk ? await command.describeRisk(ctx) : [];
-    const pending = this.confirmations.create(ctx.actor, command.name, { command, ctx, started });
+    const pending = this.confirmations.create(ctx.actor, command.name, { command, ctx, started, tier });
     const ttl = Math.round((pending.expiresAt - this.deps.clock.now()) / 1000);
     return {
       status: 'pending',
@@ -179,20 +188,20 @@ export class Pipeline {
     };
   }
 
-  private async execute(command: Command, ctx: RunContext<unknown>, started: number): Promise<Outcome> {
+  private async execute(command: Command, ctx: RunContext<unknown>, started: number, tier: Tier): Promise<Outcome> {
     try {
       const out = await command.run(ctx);
       if (command.private) out.private = true;
-      if (command.tier !== 'read') this.audit({ actor: ctx.actor, text: ctx.line }, command, 'ok', started);
+      if (tier !== 'read') this.audit({ actor: ctx.actor, text: ctx.line }, command, 'ok', started, undefined, tier);
       return { status: out.severity === 'error' ? 'error' : 'ok', command, reply: out };
     } catch (e) {
-      return this.failure(e, { actor: ctx.actor, text: ctx.line }, command, started);
+      return this.failure(e, { actor: ctx.actor, text: ctx.line }, command, started, tier);
     }
   }
 
-  private failure(e: unknown, inv: Invocation, command: Command | undefined, started: number): Outcome {
+  private failure(e: unknown, inv: Invocation, command: Command | undefined, started: number, tier = command?.tier): Outcome {
     const id = this.correlation(e, inv.actor, command);
-    if (command && command.tier !== 'read') this.audit(inv, command, isBotError(e) ? e.code : 'INTERNAL', started, id);
+    if (command && tier !== 'read') this.audit(inv, command, isBotError(e) ? e.code : 'INTERNAL', started, id, tier);
     const out = errorReply(e, id);
     if (command?.private) out.private = true;
     return { status: 'error', command, reply: out };
@@ -214,7 +223,7 @@ export class Pipeline {
     });
   }
 
-  private audit(inv: Invocation, command: Command, outcome: string, started: number, correlationId?: string): void {
+  private audit(inv: Invocation, command: Command, outcome: string, started: number, correlationId?: string, tier: Tier = command.tier): void {
     this.deps.logger.info(
       {
         audit: true,
@@ -222,7 +231,7 @@ export class Pipeline {
         user: inv.actor.userId,
         channel: inv.actor.channelId,
         command: maskCommandLine(inv.text.trim()),
-        tier: command.tier,
+        tier,
         outcome,
         durationMs: this.deps.clock.now() - started,
         ...(correlationId ? { correlationId } : {}),
