@@ -125,34 +125,37 @@ export function runCheck(state: DemoState, slug: string, p: ProviderConfig): Che
   return snap;
 }
 
+/** One quota-history row of a meter, as `GET quotas/{id}/history` lists it. */
+export function historyRow(snap: CheckerSnapshot, m: CheckerSnapshot['meters'][number], createdAt: string) {
+  return {
+    checkerId: snap.checkerId,
+    checkerType: snap.checkerType,
+    provider: snap.provider,
+    meterKey: m.key,
+    kind: m.kind,
+    unit: m.unit,
+    label: m.label,
+    group: (m.group as string | undefined) ?? null,
+    scope: (m.scope as string | undefined) ?? null,
+    limit: m.limit,
+    used: m.used,
+    remaining: m.remaining,
+    utilizationState: 'reported',
+    utilizationPercent: m.utilizationPercent,
+    status: m.status,
+    periodValue: (m.periodValue as number | undefined) ?? null,
+    periodUnit: (m.periodUnit as string | undefined) ?? null,
+    periodCycle: (m.periodCycle as string | undefined) ?? null,
+    resetsAt: (m.resetsAt as string | undefined) ?? null,
+    success: snap.success,
+    errorMessage: snap.error ?? null,
+    checkedAt: snap.checkedAt,
+    createdAt,
+  };
+}
+
 export function recordHistory(state: DemoState, snap: CheckerSnapshot, createdAt: number): void {
-  for (const m of snap.meters) {
-    state.addHistory({
-      checkerId: snap.checkerId,
-      checkerType: snap.checkerType,
-      provider: snap.provider,
-      meterKey: m.key,
-      kind: m.kind,
-      unit: m.unit,
-      label: m.label,
-      group: (m.group as string | undefined) ?? null,
-      scope: (m.scope as string | undefined) ?? null,
-      limit: m.limit,
-      used: m.used,
-      remaining: m.remaining,
-      utilizationState: 'reported',
-      utilizationPercent: m.utilizationPercent,
-      status: m.status,
-      periodValue: (m.periodValue as number | undefined) ?? null,
-      periodUnit: (m.periodUnit as string | undefined) ?? null,
-      periodCycle: (m.periodCycle as string | undefined) ?? null,
-      resetsAt: (m.resetsAt as string | undefined) ?? null,
-      success: snap.success,
-      errorMessage: snap.error ?? null,
-      checkedAt: snap.checkedAt,
-      createdAt: new Date(createdAt).toISOString(),
-    });
-  }
+  for (const m of snap.meters) state.addHistory(historyRow(snap, m, new Date(createdAt).toISOString()));
 }
 
 /** Keeps snapshots in line with provider config: new checkers run at once, removed ones disappear. */

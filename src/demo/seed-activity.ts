@@ -1,5 +1,5 @@
 /** Seeded activity besides inference traffic: MCP calls, provider quota readings, system log lines. */
-import { allowanceMeter, balanceMeter } from './checkers.js';
+import { allowanceMeter, balanceMeter, historyRow } from './checkers.js';
 import type { Rng } from './rng.js';
 import { GROQ_COOLDOWN_ERROR } from './seed-traffic.js';
 import { logTimestamp } from './state.js';
@@ -77,32 +77,7 @@ export function seedCheckers(now: number): { snapshots: CheckerSnapshot[]; histo
     };
     for (const snap of [credits, claude]) {
       for (const m of snap.meters) {
-        history.push({
-          id: id++,
-          checkerId: snap.checkerId,
-          checkerType: snap.checkerType,
-          provider: snap.provider,
-          meterKey: m.key,
-          kind: m.kind,
-          unit: m.unit,
-          label: m.label,
-          group: null,
-          scope: null,
-          limit: m.limit,
-          used: m.used,
-          remaining: m.remaining,
-          utilizationState: 'reported',
-          utilizationPercent: m.utilizationPercent,
-          status: m.status,
-          periodValue: (m.periodValue as number | undefined) ?? null,
-          periodUnit: (m.periodUnit as string | undefined) ?? null,
-          periodCycle: (m.periodCycle as string | undefined) ?? null,
-          resetsAt: (m.resetsAt as string | undefined) ?? null,
-          success: true,
-          errorMessage: null,
-          checkedAt: snap.checkedAt,
-          createdAt: at(t + 4),
-        });
+        history.push({ id: id++, ...historyRow(snap, m, at(t + 4)) });
       }
       if (h === 0) snapshots.push(snap);
     }
