@@ -72,4 +72,42 @@ export const cooldownsClear = defineCommand({
   },
 });
 
-export const cooldownCommands = [cooldownsList, cooldownsClear];
+const cooldownLine = (c: S.CooldownEntry, now: number) =>
+  `• ${c.provider}/${c.model ?? '*'}: ${formatDuration(c.timeRemainingMs ?? (c.expiry != null ? c.expiry - now : null))} left, ${c.consecutiveFailures ?? '?'} failures${c.lastError ? ` (${c.lastError.slice(0, 80)})` : ''}`;
+
+export const cooldownsClearAll = defineCommand({
+  words: ['cooldowns', 'clear-all'],
+  summary: 'End every provider cooldown now: routing tries them all again at once.',
+  example: 'cooldowns clear-all',
+  tier: 'destructive',
+  args: args({}),
+  calls: [
+    { method: 'GET', path: COOLDOWNS },
+    { method: 'DELETE', path: COOLDOWNS },
+  ],
+  describeRisk: async (ctx) => {
+    const list = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });
+    if (list.length === 0) return ['No provider is in cooldown now: nothing will change.'];
+    const now = ctx.deps.clock.now();
+    return [
+      list.length === 1
+        ? '1 cooldown ends now and its failure count is forgotten; traffic goes to this target again even if it is still failing:'
+        : `${list.length} cooldowns end now and their failure counts are forgotten; traffic goes to these targets again even if they are still failing:`,
+      list.map((c) => cooldownLine(c, now)).join('\n'),
+    ];
+  },
+  run: async (ctx) => {
+    const before = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });
+    await ctx.deps.plexus.request('DELETE', COOLDOWNS, { schema: S.successSchema });
+    return reply({
+      title: 'All cooldowns cleared',
+      severity: 'success',
+      blocks: [
+        text(before.length > 0 ? `${before.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available` : 'No provider was in cooldown; nothing changed.'),
+        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+      ],
+    });
+  },
+});
+
+export const cooldownCommands = [cooldownsList, cooldownsClear, cooldownsClearAll];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { args, list, word } from '../core/args.js';
+import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
@@ -9,15 +9,17 @@ import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
+import { collectBody, openArgs, type FieldSpec } from './body-args.js';
+import { byActor } from './changes.js';
+import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
+import { findKey, getKey, joinOr, KEY_ONE as ONE, keyFields, keyPath } from './key-view.js';
+import { keysDisable, keysRotate } from './keys-lifecycle.js';
 
 const KEYS = mgmtPath('keys');
-const keyPath = (name: string) => mgmtPath('keys', name);
 
 /** 192 random bits, in the `sk-` form inference clients expect. */
 export const generateSecret = (): string => `sk-plexus-${randomBytes(24).toString('hex')}`;
-
-const joinOr = (l: readonly string[] | undefined | null): string => (l && l.length > 0 ? l.join(', ') : DASH);
 
 export const keysList = defineCommand({
   words: ['keys', 'list'],
@@ -121,4 +123,113 @@ export const keysDelete = defineCommand({
   },
 });
 
-export const keyCommands = [keysList, keysCreate, keysDelete];
+export const keysGet = defineCommand({
+  words: ['keys', 'get'],
+  summary: 'Show one inference key: scope, quotas, expiry (secret masked).',
+  usage: '<name>',
+  example: 'keys get support-bot',
+  tier: 'read',
+  positional: ['name'],
+  args: args({ name: word('<name>') }),
+  calls: [{ method: 'GET', path: ONE }],
+  run: async (ctx) => {
+    const k = await getKey(ctx, ctx.args.name);
+    if (ctx.json) return jsonReply(`Key ${ctx.args.name}`, k);
+    const now = ctx.deps.clock.now();
+    const state = k.disabledAt != null ? 'disabled' : k.expiresAt != null && k.expiresAt <= now ? 'expired' : 'active';
+    return reply({ title: `Key ${ctx.args.name} (${state})`, severity: state === 'active' ? 'info' : 'warning', blocks: [fields(keyFields(k, now)), context('`quota status <key>` shows what it has used.')] });
+  },
+});
+
+/** Key fields a person can give as name=value (anything else goes in the JSON body). */
+const SPEC: FieldSpec = {
+  comment: z.string(),
+  quotas: list(),
+  allowedProviders: list(),
+  excludedProviders: list(),
+  allowedModels: list(),
+  excludedModels: list(),
+  allowedIps: list(),
+  allowRawPassthrough: bool(),
+};
+const SET_SPEC: FieldSpec = { secret: z.string().min(1, { error: 'expected the secret' }), ...SPEC, expiresInMinutes: int({ min: 1 }) };
+
+/** A key body as Plexus should get it: no nulls (a `quota: null` is stored as a quota named "null"). */
+const withoutNulls = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined));
+
+const withoutName = ({ name: _n, ...k }: S.ApiKeyConfig) => k;
+
+const SET_ARGS = `<name> secret=... [${Object.keys(SET_SPEC).filter((f) => f !== 'secret').map((f) => `${f}=`).join(' ')}] [{json}]`;
+const STRONG = 24;
+
+export const keysSet = defineCommand({
+  words: ['keys', 'set'],
+  summary: 'Create or replace an inference key with a secret you choose (fields not given are cleared); answered privately.',
+  usage: SET_ARGS,
+  example: 'keys set partner-acme secret=sk-acme-0f9e8d7c6b5a49382716 comment="ACME integration" allowedModels=fast,cheap',
+  tier: 'write',
+  private: true,
+  positional: ['name'],
+  args: openArgs({ name: word('<name>') }),
+  calls: [
+    { method: 'GET', path: ONE },
+    { method: 'PUT', path: ONE },
+  ],
+  run: async (ctx) => {
+    const usage = `keys set ${SET_ARGS}`;
+    const { name } = ctx.args;
+    const body = withoutNulls(collectBody(ctx.line, { command: 'keys set', usage, positional: ['name'], spec: SET_SPEC }).body);
+    if (typeof body.secret !== 'string') {
+      throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', { hints: [`Usage: ${usage}`, 'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).'] });
+    }
+    const before = await findKey(ctx, name);
+    await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
+    const after = await getKey(ctx, name);
+    const weak = body.secret.length < STRONG ? [context(`This secret has only ${body.secret.length} characters; \`keys rotate ${name}\` replaces it with a generated 192-bit one.`)] : [];
+    return reply({
+      title: `Key ${name} ${before ? 'replaced' : 'created'}`,
+      severity: 'success',
+      private: true,
+      blocks: [
+        ...(before ? [diffBlock(withoutName(before), withoutName(after)), context('`keys set` replaces the whole key: fields not given are cleared (`keys patch` changes single fields).')] : [fields(keyFields(after, ctx.deps.clock.now()))]),
+        ...weak,
+        byActor(ctx.actor),
+      ],
+    });
+  },
+});
+
+const PATCH_ARGS = `<name> name=value... [{json}] (fields: ${Object.keys(SPEC).join(', ')})`;
+
+export const keysPatch = defineCommand({
+  words: ['keys', 'patch'],
+  summary: 'Change some fields of an inference key (its secret is changed with keys rotate or keys set).',
+  usage: PATCH_ARGS,
+  example: 'keys patch support-bot quotas=tokens-rolling-hour,requests-daily comment="Support assistant (EU)"',
+  tier: 'write',
+  positional: ['name'],
+  args: openArgs({ name: word('<name>') }),
+  calls: [
+    { method: 'GET', path: ONE },
+    { method: 'PATCH', path: ONE },
+  ],
+  run: async (ctx) => {
+    const usage = `keys patch ${PATCH_ARGS}`;
+    const { name } = ctx.args;
+    if ('secret' in ctx.args) {
+      throw new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
+        hints: [`\`keys rotate ${name}\` generates a new secret and shows it to you privately; \`keys set ${name} secret=...\` sets one you choose, privately.`],
+      });
+    }
+    const body = withoutNulls(collectBody(ctx.line, { command: 'keys patch', usage, positional: ['name'], spec: SPEC }).body);
+    if (Object.keys(body).length === 0) {
+      throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', { hints: [`Usage: ${usage}`] });
+    }
+    const before = await getKey(ctx, name);
+    await ctx.deps.plexus.request('PATCH', keyPath(name), { body, schema: S.successSchema });
+    const after = await getKey(ctx, name);
+    return reply({ title: `Key ${name} changed`, severity: 'success', blocks: [diffBlock(withoutName(before), withoutName(after)), byActor(ctx.actor)] });
+  },
+});
+
+export const keyCommands = [keysList, keysGet, keysCreate, keysSet, keysPatch, keysRotate, keysDisable, keysDelete];

@@ -1,11 +1,18 @@
-import { args, flag, word } from '../core/args.js';
+import { z } from 'zod';
+import { args, bool, flag, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
+import { BotError } from '../core/errors.js';
+import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
-import { maskDeep } from '../render/mask.js';
+import { maskDeep, maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
+import { carriesSecret, collectBody, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
+import { byActor } from './changes.js';
+import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
+import { providersFetchModels } from './provider-models.js';
 
 const PROVIDERS = mgmtPath('providers');
 const COOLDOWNS = mgmtPath('cooldowns');
@@ -164,4 +171,106 @@ export const providersDelete = defineCommand({
   },
 });
 
-export const providerCommands = [providersList, providersGet, providersEnable, providersDisable, providersDelete];
+const ONE = mgmtPath('providers', '{slug}');
+
+/** Provider fields a person can give as name=value (anything else goes in the JSON body). */
+const SPEC: FieldSpec = {
+  display_name: z.string(),
+  api_base_url: z.union([z.string().min(1, { error: 'expected a URL' }), z.record(z.string(), z.string())]),
+  api_key: z.string().min(1, { error: 'expected the API key' }),
+  enabled: bool(),
+  disable_cooldown: bool(),
+  stall_cooldown: bool(),
+  allow_100_percent_utilization: bool(),
+  estimateTokens: bool(),
+  useClaudeMasking: bool(),
+  gemini_thinking_enabled: bool(),
+  auto_compat: bool(),
+  models: z.union([list(), z.record(z.string(), z.unknown())]),
+  'quota_checker.type': z.string().min(1),
+  'quota_checker.enabled': bool(),
+  'quota_checker.intervalMinutes': int({ min: 1 }),
+  'quota_checker.id': z.string().min(1),
+  'model_autosync.enabled': bool(),
+  'model_autosync.intervalMinutes': int({ min: 1 }),
+};
+
+async function findProvider(ctx: RunContext<{ slug: string }>): Promise<S.ProviderConfig | null> {
+  try {
+    return await getProvider(ctx);
+  } catch (e) {
+    if (isPlexusHttpError(e) && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** A new provider in a few lines (API key masked). */
+function summary(p: S.ProviderConfig) {
+  const models = S.providerModelNames(p);
+  return fields([
+    { label: 'Name', value: p.display_name ?? DASH },
+    { label: 'API base', value: S.providerBaseUrls(p).map((u) => (u.apiType ? `${u.apiType}: ${u.url}` : u.url)).join(', ') || DASH },
+    { label: 'API key', value: typeof p.api_key === 'string' ? maskSecret(p.api_key) : DASH },
+    { label: 'Enabled', value: p.enabled === false ? 'no' : 'yes' },
+    { label: `Models (${models.length})`, value: models.slice(0, 20).join(', ') + (models.length > 20 ? ', …' : '') || DASH },
+  ]);
+}
+
+const SET_USAGE = 'providers set <slug> {"api_base_url":"https://…","api_key":"…","models":["…"]}';
+
+export const providersSet = defineCommand({
+  words: ['providers', 'set'],
+  summary: 'Create or replace a provider from a JSON body (fields not given are reset to their defaults).',
+  usage: '<slug> {json}',
+  example: 'providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"mistral-example-key-0000","display_name":"Mistral","models":["mistral-large-latest"]}',
+  tier: 'write',
+  positional: ['slug'],
+  args: openArgs({ slug: word('<slug>') }),
+  calls: [
+    { method: 'GET', path: ONE },
+    { method: 'PUT', path: ONE },
+  ],
+  run: async (ctx) => {
+    const { body } = collectBody(ctx.line, { command: 'providers set', usage: SET_USAGE, positional: ['slug'], spec: SPEC });
+    if (Object.keys(body).length === 0) throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
+    const before = await findProvider(ctx);
+    await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
+    const after = await getProvider(ctx);
+    return reply({
+      title: `Provider ${ctx.args.slug} ${before ? 'replaced' : 'created'}`,
+      severity: 'success',
+      // The line carried a credential: keep the answer (and on Discord the invocation) with the requester.
+      private: carriesSecret(body),
+      blocks: [before ? diffBlock(before, after) : summary(after), byActor(ctx.actor)],
+    });
+  },
+});
+
+const PATCH_ARGS = `<slug> name=value... [{json}] (fields: ${Object.keys(SPEC).join(', ')})`;
+
+export const providersPatch = defineCommand({
+  words: ['providers', 'patch'],
+  summary: 'Change some fields of a provider; dotted names reach into quota_checker and model_autosync.',
+  usage: PATCH_ARGS,
+  example: 'providers patch openrouter display_name="OpenRouter (shared)" quota_checker.intervalMinutes=30 stall_cooldown=true',
+  tier: 'write',
+  positional: ['slug'],
+  args: openArgs({ slug: word('<slug>') }),
+  calls: [
+    { method: 'GET', path: ONE },
+    { method: 'PATCH', path: ONE },
+  ],
+  run: async (ctx) => {
+    const usage = `providers patch ${PATCH_ARGS}`;
+    const collected = collectBody(ctx.line, { command: 'providers patch', usage, positional: ['slug'], spec: SPEC });
+    if (Object.keys(collected.body).length === 0) {
+      throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', { hints: [`Usage: ${usage}`] });
+    }
+    const before = await getProvider(ctx);
+    await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: mergeDotted(before, collected), schema: S.successSchema });
+    const after = await getProvider(ctx);
+    return reply({ title: `Provider ${ctx.args.slug} changed`, severity: 'success', private: carriesSecret(collected.body), blocks: [diffBlock(before, after), byActor(ctx.actor)] });
+  },
+});
+
+export const providerCommands = [providersList, providersGet, providersSet, providersPatch, providersEnable, providersDisable, providersDelete, providersFetchModels];

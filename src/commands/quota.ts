@@ -1,5 +1,5 @@
 import { args, word } from '../core/args.js';
-import { defineCommand } from '../core/command.js';
+import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath } from '../plexus/path.js';
@@ -68,4 +68,69 @@ export const quotaStatus = defineCommand({
   },
 });
 
-export const quotaCommands = [quotaStatus];
+async function readStatus(ctx: RunContext<{ key: string }>): Promise<S.KeyQuotaStatus> {
+  try {
+    return await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', ctx.args.key), { schema: S.keyQuotaStatusSchema });
+  } catch (e) {
+    if (isPlexusHttpError(e) && e.status === 404) {
+      throw new BotError('INVALID_ARGS', `No key named \`${ctx.args.key}\` exists (${e.message}). Nothing was reset.`, { hints: ['`keys list` shows the key names.'] });
+    }
+    throw e;
+  }
+}
+
+/** The quotas a clear resets: the named one, or every quota of the key. */
+function targets(status: S.KeyQuotaStatus, quota: string | undefined): S.QuotaStatusEntry[] {
+  if (quota === undefined) return status.quotas;
+  const q = status.quotas.find((x) => x.name === quota);
+  if (!q) {
+    throw new BotError('INVALID_ARGS', `Quota \`${quota}\` is not attached to key \`${status.key || '?'}\`. Nothing was reset.`, {
+      hints: [status.quotas.length > 0 ? `Its quotas: ${status.quotas.map((x) => x.name).join(', ')}.` : 'The key has no quota.'],
+    });
+  }
+  return [q];
+}
+
+const usedText = (q: S.QuotaStatusEntry) => `${amount(q.limitType, q.currentUsage)} of ${amount(q.limitType, q.limit)} ${q.limitType === 'cost' ? '' : (q.limitType ?? '')}`.trim();
+
+export const quotaClear = defineCommand({
+  words: ['quota', 'clear'],
+  summary: "Reset a key's quota usage to zero (all its quotas, or one with quota=).",
+  usage: '<key> [quota=]',
+  example: 'quota clear web-app quota=monthly-cost',
+  tier: 'destructive',
+  positional: ['key'],
+  args: args({ key: word('<key>'), quota: word('quota name').optional() }),
+  calls: [
+    { method: 'GET', path: mgmtPath('quota', 'status', '{key}') },
+    { method: 'POST', path: mgmtPath('quota', 'clear') },
+  ],
+  describeRisk: async (ctx) => {
+    const status = await readStatus(ctx);
+    const list = targets({ ...status, key: status.key || ctx.args.key }, ctx.args.quota);
+    if (list.length === 0) return [`Key \`${ctx.args.key}\` has no quota: nothing will be reset.`];
+    return [
+      `The usage counted for key \`${ctx.args.key}\` goes back to 0 (the requests themselves stay in the usage log):`,
+      list.map((q) => `• ${q.name}: ${usedText(q)} used${q.allowed === false ? ' (blocked now)' : ''}`).join('\n'),
+    ];
+  },
+  run: async (ctx) => {
+    const { key, quota } = ctx.args;
+    const before = targets({ ...(await readStatus(ctx)), key }, quota);
+    const res = await ctx.deps.plexus.request('POST', mgmtPath('quota', 'clear'), { body: quota === undefined ? { key } : { key, quota }, schema: S.quotaResetResultSchema });
+    const after = new Map((await readStatus(ctx)).quotas.map((q) => [q.name, q]));
+    return reply({
+      title: `Quota usage reset: ${key}`,
+      severity: 'success',
+      blocks: [
+        before.length > 0
+          ? text(before.map((q) => `${q.name}: ${amount(q.limitType, q.currentUsage)} → ${amount(q.limitType, after.get(q.name)?.currentUsage)}`).join('\n'))
+          : text(`Key \`${key}\` has no quota; nothing to reset.`),
+        ...(res.message ? [context(res.message)] : []),
+        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+      ],
+    });
+  },
+});
+
+export const quotaCommands = [quotaStatus, quotaClear];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { args, int, list } from '../core/args.js';
-import { defineCommand } from '../core/command.js';
+import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
@@ -11,6 +11,8 @@ import { KEY_NAME_FIELDS } from '../render/mask.js';
 import { jsonReply } from './json-reply.js';
 import { pageFooter } from './paging.js';
 import { parseTimeInput, timeArg, TIME_HINT } from './time-input.js';
+import { byActor, plural } from './changes.js';
+import { findRecord, requestIdArg, type RecordSource } from './record-lookup.js';
 
 const USAGE = mgmtPath('usage');
 const SUMMARY = mgmtPath('usage', 'summary');
@@ -145,9 +147,10 @@ export const usageList = defineCommand({
         ...(page.data.length > 0
           ? [
               table(
-                ['time', 'key', 'alias → provider/model', 'status', { header: 'duration', align: 'right' }, { header: 'tokens in/out', align: 'right' }, { header: 'cost', align: 'right' }],
+                ['time', 'request', 'key', 'alias → provider/model', 'status', { header: 'duration', align: 'right' }, { header: 'tokens in/out', align: 'right' }, { header: 'cost', align: 'right' }],
                 page.data.map((r) => [
                   formatTimestamp(r.date ?? r.startTime, now),
+                  (r.requestId ?? DASH).slice(0, 8),
                   r.apiKey ?? DASH,
                   `${r.incomingModelAlias ?? DASH} → ${r.provider ?? DASH}/${r.selectedModelName ?? DASH}`,
                   r.responseStatus ?? DASH,
@@ -164,4 +167,94 @@ export const usageList = defineCommand({
   },
 });
 
-export const usageCommands = [usageSummary, usageList];
+const USAGE_ONE = mgmtPath('usage', '{requestId}');
+
+const usageSource = (ctx: RunContext<unknown>): RecordSource<S.UsageRecord> => ({
+  what: 'usage record',
+  listCommand: 'usage list',
+  page: (limit, offset) => ctx.deps.plexus.request('GET', USAGE, { query: { limit, offset, sortBy: 'date', sortDir: 'desc' }, schema: S.usagePageSchema }),
+  idOf: (r) => r.requestId,
+  exact: async (id) => (await ctx.deps.plexus.request('GET', USAGE, { query: { requestId: id, limit: 1 }, schema: S.usagePageSchema })).data[0],
+});
+
+/** One usage row in a sentence: when, who, what, how it went. */
+export function describeUsage(r: S.UsageRecord, now: number): string {
+  const tokens = r.tokensInput == null && r.tokensOutput == null ? 'no tokens' : `${formatNumber(r.tokensInput)} in / ${formatNumber(r.tokensOutput)} out tokens`;
+  return `${formatTimestamp(r.date ?? r.startTime, now)} UTC, key ${r.apiKey ?? DASH}, ${r.incomingModelAlias ?? DASH} → ${r.provider ?? DASH}/${r.selectedModelName ?? DASH}, ${r.responseStatus ?? DASH}, ${tokens}, ${formatMoney(r.costTotal)}`;
+}
+
+export const usageDelete = defineCommand({
+  words: ['usage', 'delete'],
+  summary: 'Delete one usage record.',
+  usage: '<requestId> (or a unique prefix of it, or latest)',
+  example: 'usage delete latest',
+  tier: 'destructive',
+  positional: ['requestId'],
+  args: args({ requestId: requestIdArg() }),
+  calls: [
+    { method: 'GET', path: USAGE },
+    { method: 'DELETE', path: USAGE_ONE },
+  ],
+  describeRisk: async (ctx) => {
+    const r = await findRecord(usageSource(ctx), ctx.args.requestId);
+    // Pin what the user is shown: `latest` or a prefix must not mean another record by the time they confirm.
+    ctx.args.requestId = r.requestId ?? ctx.args.requestId;
+    return [
+      `Usage record \`${ctx.args.requestId}\` will be deleted: ${describeUsage(r, ctx.deps.clock.now())}.`,
+      'Usage lists, summaries and cost totals stop counting it.',
+    ];
+  },
+  run: async (ctx) => {
+    const r = await findRecord(usageSource(ctx), ctx.args.requestId);
+    const id = r.requestId ?? ctx.args.requestId;
+    await ctx.deps.plexus.request('DELETE', mgmtPath('usage', id), { schema: S.successSchema });
+    return reply({ title: 'Usage record deleted', severity: 'success', blocks: [text(`\`${id}\`: ${describeUsage(r, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
+  },
+});
+
+const DAY_MS = 86_400_000;
+/** `total` as sent, null when the server gives none (the page schema would make one up from the rows). */
+const countSchema = z.looseObject({ total: S.num });
+
+async function countOlder(ctx: RunContext<{ days: number }>, cutoff: number): Promise<number | null> {
+  const res = await ctx.deps.plexus.request('GET', USAGE, { query: { endDate: iso(cutoff), limit: 1, fields: 'requestId' }, schema: countSchema });
+  return res.total ?? null;
+}
+
+export const usagePrune = defineCommand({
+  words: ['usage', 'prune'],
+  summary: 'Delete the usage records older than a number of days.',
+  usage: '<days>',
+  example: 'usage prune 14',
+  tier: 'destructive',
+  positional: ['days'],
+  args: args({ days: int({ min: 1, max: 36_500 }) }),
+  calls: [
+    { method: 'GET', path: USAGE },
+    { method: 'DELETE', path: USAGE },
+  ],
+  describeRisk: async (ctx) => {
+    const cutoff = ctx.deps.clock.now() - ctx.args.days * DAY_MS;
+    const n = await countOlder(ctx, cutoff);
+    const when = `older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC)`;
+    if (n === 0) return [`No usage record is ${when}: nothing will be deleted.`];
+    return [
+      n === null ? `Every usage record ${when} will be deleted (Plexus does not say how many there are).` : `${plural(n, 'usage record')} ${when} will be deleted.`,
+      'Usage lists, summaries and cost history before that date are gone for good.',
+    ];
+  },
+  run: async (ctx) => {
+    const cutoff = ctx.deps.clock.now() - ctx.args.days * DAY_MS;
+    const before = await countOlder(ctx, cutoff);
+    await ctx.deps.plexus.request('DELETE', USAGE, { query: { olderThanDays: ctx.args.days }, schema: S.successSchema });
+    const after = await countOlder(ctx, cutoff);
+    const deleted = before !== null && after !== null ? `${plural(Math.max(0, before - after), 'usage record')} deleted` : 'Usage records deleted';
+    return reply({
+      title: 'Usage pruned',
+      severity: 'success',
+      blocks: [text(`${deleted}: everything older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC).`), byActor(ctx.actor)],
+    });
+  },
+});
+
+export const usageCommands = [usageSummary, usageList, usageDelete, usagePrune];

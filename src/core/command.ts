@@ -12,6 +12,11 @@ export const tierRank = (t: Tier): number => TIERS.indexOf(t);
 export interface ApiCall {
   method: HttpMethod;
   path: string;
+  /**
+   * The tier of the uses that make this call, when it differs from the
+   * command's (`config cooldown` reads with GET, writes with PATCH).
+   */
+  tier?: Tier;
 }
 
 /** A file the user sent with the command (a backup to restore). */

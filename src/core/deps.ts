@@ -1,6 +1,30 @@
 import type { Logger } from 'pino';
 import type { PlexusApi } from '../plexus/types.js';
+import type { Reply } from '../render/reply.js';
 import type { Clock } from './clock.js';
+
+/** One configured digest as `digest list` shows it. */
+export interface DigestInfo {
+  name: string;
+  schedule: string;
+  timezone: string;
+  range: string;
+  /** `slack:C0LLMOPS` */
+  channels: string[];
+  /** Epoch ms; null when the schedule is invalid or never fires again. */
+  nextRun: number | null;
+  /** The last scheduled time posted, when the watchers keep state. */
+  lastPosted: number | null;
+  /** Why it cannot run (a bad cron expression). */
+  problem?: string;
+}
+
+/** Scheduled digests (src/watch), for the `digest` commands. */
+export interface DigestsApi {
+  list(): Promise<DigestInfo[]>;
+  /** Builds a digest as of now; posts and remembers nothing. `data` is the figures, for --json. */
+  preview(name: string): Promise<{ reply: Reply; data: unknown }>;
+}
 
 /** Every effect the core and the commands use, passed in from main.ts (no singletons). */
 export interface Deps {
@@ -9,4 +33,6 @@ export interface Deps {
   logger: Logger;
   /** Where private files (backups, exports) are written by the console. */
   stateDir: string;
+  /** Absent when digests are not wired (the `digest` commands then say so). */
+  digests?: DigestsApi;
 }

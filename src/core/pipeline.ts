@@ -6,7 +6,7 @@ import { buildArgs } from './args-build.js';
 import type { Attachment, Command, RunContext, Tier } from './command.js';
 import { ConfirmationStore } from './confirmations.js';
 import type { Deps } from './deps.js';
-import { BotError, isBotError } from './errors.js';
+import { BotError, isBotError, type ErrorCode } from './errors.js';
 import { parseLine } from './parse.js';
 import { authorize, type AccessPolicy } from './policy.js';
 import type { Registry } from './registry.js';
@@ -31,6 +31,10 @@ export interface Outcome {
   command?: Command;
   /** `--public` was given (adapters decide what it means on their platform). */
   public?: boolean;
+  /** The tier this use of the command needed (after `tierFor`), when a command was recognised. */
+  tier?: Tier;
+  /** Why it failed, when a BotError says (adapters tell a refused click from a failed command). */
+  code?: ErrorCode;
 }
 
 /** Handles a button whose id starts with a registered prefix (e.g. `snooze:`); gets the rest of the id. */
@@ -130,7 +134,7 @@ export class Pipeline {
       const out = await handler(actor, arg);
       return this.finish({ status: out.severity === 'error' ? 'error' : 'ok', reply: out });
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -146,7 +150,7 @@ export class Pipeline {
       const waiting = this.confirmations.take(id, actor, 'confirmed').payload;
       return this.finish(await this.execute(waiting.command, waiting.ctx, started, waiting.tier));
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -160,7 +164,7 @@ export class Pipeline {
         reply: reply({ title: 'Cancelled', blocks: [text(`\`${waiting.command.name}\` was cancelled. Nothing was changed.`)] }),
       });
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)) });
+      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -171,6 +175,7 @@ export class Pipeline {
     return {
       status: 'pending',
       command,
+      tier,
       confirmationId: pending.id,
       reply: reply({
         title: `Confirm: ${command.name}`,
@@ -193,7 +198,7 @@ export class Pipeline {
       const out = await command.run(ctx);
       if (command.private) out.private = true;
       if (tier !== 'read') this.audit({ actor: ctx.actor, text: ctx.line }, command, 'ok', started, undefined, tier);
-      return { status: out.severity === 'error' ? 'error' : 'ok', command, reply: out };
+      return { status: out.severity === 'error' ? 'error' : 'ok', command, tier, reply: out };
     } catch (e) {
       return this.failure(e, { actor: ctx.actor, text: ctx.line }, command, started, tier);
     }
@@ -204,7 +209,7 @@ export class Pipeline {
     if (command && tier !== 'read') this.audit(inv, command, isBotError(e) ? e.code : 'INTERNAL', started, id, tier);
     const out = errorReply(e, id);
     if (command?.private) out.private = true;
-    return { status: 'error', command, reply: out };
+    return { status: 'error', command, tier, reply: out, ...(isBotError(e) ? { code: e.code } : {}) };
   }
 
   /** Logs unexpected errors with their cause; returns the id shown to the user. */

@@ -10,6 +10,7 @@ import { registerErrorRoutes } from './routes/errors.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerLoggingRoutes } from './routes/logging.js';
 import { registerMcpRoutes } from './routes/mcp.js';
+import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerProviderRoutes } from './routes/providers.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerRuntimeRoutes } from './routes/runtime.js';
@@ -72,6 +73,7 @@ export function createDemoGateway(opts: DemoGatewayOptions): DemoGateway {
   registerBackupRoutes(mgmt);
   registerSystemLogRoutes(router.scope('/v0/system'), timing);
   router.get('/health', 'public', () => ({ status: 200, raw: 'OK' }));
+  registerOpenApiRoutes(router);
 
   const shutdownHooks = new Set<() => void>();
 

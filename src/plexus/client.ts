@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import { BotError, isBotError } from '../core/errors.js';
 import {
   PlexusHttpError,
@@ -20,9 +20,10 @@ import {
   isTimeoutCode,
   networkReason,
   parseRetryAfter,
+  readAll,
 } from './network.js';
 import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
-import type { HttpMethod, PlexusApi, RawResponse, RequestOptions } from './types.js';
+import type { HttpMethod, PlexusApi, RawResponse, RequestOptions, StreamOptions, StreamResponse } from './types.js';
 
 export interface PlexusClientOptions {
   /** `https://plexus.example.com` (a path prefix such as `/gateway` is kept). */
@@ -74,6 +75,25 @@ const lowerKeys = (headers: Record<string, string> | undefined): Record<string, 
 
 const isBinary = (body: unknown): body is Uint8Array => body instanceof Uint8Array;
 
+/** Error answers of a stream are read this far at most. */
+const STREAM_ERROR_BYTES = 64 * 1024;
+
+/** A non-2xx answer as a typed error; `text` must already be free of secrets. */
+function httpError(status: number, method: HttpMethod, path: string, text: string): PlexusHttpError {
+  const parsed = parseErrorBody(status, text);
+  return new PlexusHttpError({
+    status,
+    method,
+    path,
+    message: parsed.message,
+    details: parsed.details,
+    hints: parsed.hints,
+    ...(parsed.type === undefined ? {} : { type: parsed.type }),
+    ...(parsed.supportedLevels === undefined ? {} : { supportedLevels: parsed.supportedLevels }),
+    body: parsed.body,
+  });
+}
+
 class PlexusClient implements PlexusApi {
   readonly baseUrl: string;
   readonly demo: boolean;
@@ -88,6 +108,8 @@ class PlexusClient implements PlexusApi {
   readonly #retryMaxMs: number;
   readonly #retryAfterMaxMs: number;
   readonly #maxResponseBytes: number;
+  /** One connection per open stream, outside the pool, so a long stream never holds up other calls. */
+  readonly #streams = new Set<Client>();
   #closing: Promise<void> | undefined;
 
   constructor(opts: PlexusClientOptions) {
@@ -144,7 +166,58 @@ class PlexusClient implements PlexusApi {
     return this.#call(method, path, opts, '*/*');
   }
 
+  async stream(method: HttpMethod, path: string, opts: StreamOptions = {}, signal?: AbortSignal): Promise<StreamResponse> {
+    const shownPath = stripQuery(path);
+    if (this.#closing) throw unreachableError(this.#target.origin, 'the client is closed');
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'x-admin-key': this.#adminKey, ...lowerKeys(opts.headers) };
+    const secrets = [this.#adminKey, headers['x-admin-key'] ?? '', headers.authorization ?? ''];
+    const timeoutMs = Math.max(1, opts.timeoutMs ?? this.#timeoutMs);
+    const client = new Client(this.#target.origin, { connect: { timeout: Math.min(timeoutMs, 10_000) } });
+    this.#streams.add(client);
+    const done = () => {
+      this.#streams.delete(client);
+      client.destroy().catch(() => undefined);
+    };
+    const failure = (e: unknown): BotError => this.#networkFailure(e, method, shownPath, timeoutMs, secrets).error;
+    let res: Awaited<ReturnType<Client['request']>>;
+    try {
+      res = await client.request({
+        path: this.#target.prefix + withQuery(path.startsWith('/') ? path : `/${path}`, opts.query),
+        method,
+        headers,
+        headersTimeout: timeoutMs,
+        bodyTimeout: 0,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (e) {
+      done();
+      if (signal?.aborted) throw new BotError('UPSTREAM_DOWN', `Stopped waiting for Plexus to answer ${method} ${shownPath}`, { cause: e });
+      throw failure(e);
+    }
+    this.#log?.debug({ method, path: shownPath, status: res.statusCode }, 'Plexus stream opened');
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await readAll(res.body, STREAM_ERROR_BYTES).then((b) => b.toString('utf8'), () => '');
+      done();
+      throw httpError(res.statusCode, method, shownPath, redactSecrets(text, secrets));
+    }
+    const body = res.body;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of body) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      } catch (e) {
+        // The caller's signal ends a stream normally; anything else is a broken connection.
+        if (!signal?.aborted) throw failure(e);
+      } finally {
+        body.destroy();
+        done();
+      }
+    }
+    return { status: res.statusCode, headers: res.headers, body: chunks() };
+  }
+
   close(): Promise<void> {
+    for (const client of this.#streams) client.destroy().catch(() => undefined);
+    this.#streams.clear();
     this.#closing ??= this.#pool.close().catch((e: unknown) => {
       this.#log?.debug({ reason: networkReason(e) }, 'closing the Plexus pool failed');
     });
@@ -263,18 +336,7 @@ class PlexusClient implements PlexusApi {
       this.#log?.debug({ method, path: shownPath, status, attempt, ms: Math.round(performance.now() - started) }, 'Plexus call');
       if (status >= 200 && status < 300) return { status, headers: res.headers, body: buf };
 
-      const parsed = parseErrorBody(status, redactSecrets(buf.toString('utf8'), secrets));
-      const error = new PlexusHttpError({
-        status,
-        method,
-        path: shownPath,
-        message: parsed.message,
-        details: parsed.details,
-        hints: parsed.hints,
-        ...(parsed.type === undefined ? {} : { type: parsed.type }),
-        ...(parsed.supportedLevels === undefined ? {} : { supportedLevels: parsed.supportedLevels }),
-        body: parsed.body,
-      });
+      const error = httpError(status, method, shownPath, redactSecrets(buf.toString('utf8'), secrets));
       const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.#retryAfterMaxMs);
       throw new AttemptFailure(error, RETRYABLE_STATUS.has(status), retryAfterMs);
     } catch (e) {

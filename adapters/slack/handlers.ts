@@ -1,0 +1,194 @@
+/**
+ * Slack events → the pipeline, outcomes → Slack. Translation only: what
+ * runs, who may run it and what needs confirming is the core's business.
+ */
+import type { App as BoltApp, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Outcome, Pipeline } from '../../src/core/pipeline.js';
+import type { Attachment } from '../../src/core/command.js';
+import { maskCommandLine } from '../../src/render/mask.js';
+import { context, reply, text, type Reply } from '../../src/render/reply.js';
+import { renderText } from '../../src/render/text.js';
+import { deliver, type AnswerDeps, type Audience } from './answer.js';
+import { actionIdOf, renderBlockKit } from './block-kit.js';
+import { inDirectMessage, viaResponseUrl, type Conversation, type ConversationDeps } from './conversation.js';
+import { downloadFiles, SlackFileError, type SlackFile } from './files.js';
+import { slackActor, typedText, type UserGroups } from './identity.js';
+
+export interface HandlerDeps extends AnswerDeps, ConversationDeps {
+  pipeline: Pipeline;
+  groups: UserGroups;
+  /** The slash command, e.g. `/plexus`. */
+  command: string;
+  /** Tell the requester the bot is working when the answer takes longer than this. */
+  workingNoticeMs: number;
+  botToken: string;
+  apiUrl: string;
+  maxFileBytes: number;
+  /** Work still running (answers being computed or sent); `stop` waits for it. */
+  inFlight: Set<Promise<unknown>>;
+}
+
+/**
+ * Reads answer the requester alone unless `--public`; changes (write and
+ * destructive outcomes that succeeded) are posted for the team; anything
+ * private stays with the requester whatever the flags say.
+ */
+export function audienceOf(o: Outcome): 'requester' | 'channel' {
+  if (o.reply.private) return 'requester';
+  if (o.status !== 'ok') return 'requester';
+  return o.tier === 'write' || o.tier === 'destructive' || o.public ? 'channel' : 'requester';
+}
+
+/** Adds "by @user" to a message the team will see, unless the command already said who. */
+function withAuthor(r: Reply, userId: string): Reply {
+  const mention = `<@${userId}>`;
+  return renderText(r).includes(mention) ? r : { ...r, blocks: [...r.blocks, context(`by ${mention}`)] };
+}
+
+async function present(d: HandlerDeps, conv: Conversation, o: Outcome, userId: string): Promise<void> {
+  const audience = audienceOf(o);
+  await deliver(d, conv, audience === 'channel' ? withAuthor(o.reply, userId) : o.reply, audience);
+}
+
+const track = (d: HandlerDeps, work: Promise<unknown>): Promise<unknown> => {
+  d.inFlight.add(work);
+  return work.finally(() => d.inFlight.delete(work));
+};
+
+const PUBLIC_FLAG = /(^|\s)--public(\s|$)/;
+
+interface Request {
+  userId: string;
+  channelId: string;
+  channelName?: string;
+  text: string;
+  attachments?: Attachment[];
+}
+
+/** Runs one command line and answers it; says "working…" when Plexus is slow. */
+async function runLine(d: HandlerDeps, conv: Conversation, req: Request): Promise<void> {
+  const actor = slackActor(req.userId, req.channelId, req.channelName, await d.groups.of(req.userId));
+  const publicProgress = PUBLIC_FLAG.test(req.text);
+  const notice = setTimeout(() => {
+    const working = reply({ blocks: [context(`⏳ Working on \`${maskCommandLine(req.text.trim()) || 'help'}\`…`)] });
+    conv.toRequester(renderBlockKit(working)).catch((e: unknown) => d.logger.warn({ error: (e as Error).message }, 'working notice not delivered'));
+  }, d.workingNoticeMs);
+  let outcome: Outcome;
+  try {
+    outcome = await d.pipeline.handle({
+      actor,
+      text: req.text,
+      attachments: req.attachments ?? [],
+      // A progress message that cannot be delivered must not fail the command itself.
+      progress: (update) =>
+        deliver(d, conv, update, update.private || !publicProgress ? 'requester' : 'channel').catch((e: unknown) =>
+          d.logger.warn({ error: (e as Error).message }, 'progress update not delivered'),
+        ),
+    });
+  } finally {
+    clearTimeout(notice);
+  }
+  await present(d, conv, outcome, req.userId);
+}
+
+/** What went wrong on the Slack side, told to the requester (never thrown into Bolt). */
+async function tellFailure(d: HandlerDeps, conv: Conversation, e: unknown): Promise<void> {
+  const known = e instanceof SlackFileError;
+  if (!known) d.logger.error({ err: e }, 'Slack request failed');
+  const r = reply({ title: known ? 'File problem' : 'Something went wrong', severity: 'error', blocks: [text(known ? e.message : 'The bot could not finish this request; the details are in its log.')] });
+  await conv.toRequester(renderBlockKit(r)).catch(() => undefined);
+}
+
+function onSlashCommand(bolt: BoltApp, d: HandlerDeps): void {
+  bolt.command(d.command, async ({ command, ack, respond }) => {
+    // Ack first and empty: Slack wants an answer within 3 s, Plexus may take longer.
+    await ack();
+    const conv = viaResponseUrl(d, { respond, userId: command.user_id, channelId: command.channel_id });
+    const req = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name, text: typedText(command.text ?? '') };
+    void track(d, runLine(d, conv, req).catch((e: unknown) => tellFailure(d, conv, e)));
+  });
+}
+
+/**
+ * Button clicks. Confirm and cancel replace the prompt in place with the
+ * outcome (and a change is posted for the team when the prompt was only the
+ * requester's); a click that the core refuses (someone else's prompt, a
+ * second click) is answered to the clicker alone and leaves the prompt be.
+ */
+function onButton(bolt: BoltApp, d: HandlerDeps): void {
+  bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (action.type !== 'button') return;
+    const channelId = body.channel?.id ?? (body.container.channel_id as string | undefined);
+    if (!channelId) return;
+    const ephemeral = body.container.is_ephemeral === true;
+    const conv = viaResponseUrl(d, {
+      respond,
+      userId: body.user.id,
+      channelId,
+      messageTs: (body.container.message_ts as string | undefined) ?? body.message?.ts,
+      ephemeralOriginal: ephemeral,
+    });
+    const work = async () => {
+      const actor = slackActor(body.user.id, channelId, body.channel?.name, await d.groups.of(body.user.id));
+      const id = actionIdOf(action);
+      const outcome = await d.pipeline.action(actor, id);
+      const kind = id.split(':', 1)[0];
+      if (kind !== 'confirm' && kind !== 'cancel') return present(d, conv, outcome, body.user.id);
+      if (outcome.code === 'CONFIRM_NOT_YOURS' || outcome.code === 'CONFIRM_USED') return deliver(d, conv, outcome.reply, 'requester');
+      const audience: Audience = audienceOf(outcome);
+      const shown = audience === 'channel' ? withAuthor(outcome.reply, body.user.id) : outcome.reply;
+      await deliver(d, conv, shown, 'replace');
+      if (audience === 'channel' && ephemeral) await deliver(d, conv, { ...shown, file: undefined }, 'channel');
+    };
+    void track(d, work().catch((e: unknown) => tellFailure(d, conv, e)));
+  });
+}
+
+interface DirectMessageEvent {
+  channel: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  text?: string;
+  ts: string;
+  client_msg_id?: string;
+  files?: SlackFile[];
+}
+
+/** "@bot", "/plexus" or "plexus" in front of a DM'd command line are not part of it. */
+const LEAD = /^\s*(?:<@[A-Z0-9]+>\s*)?(?:\/?plexus\b\s*)?/i;
+
+/**
+ * A message in the bot's DM is a command line; files shared with it are the
+ * command's attachments (a backup for `restore`), downloaded with the bot token.
+ */
+function onDirectMessage(bolt: BoltApp, d: HandlerDeps): void {
+  const seen = new Set<string>();
+  bolt.event('message', async ({ event }) => {
+    const m = event as unknown as DirectMessageEvent;
+    if (m.channel_type !== 'im' || m.bot_id || !m.user) return;
+    if (m.subtype !== undefined && m.subtype !== 'file_share') return;
+    // Slack redelivers an event it thinks was missed; a command runs once.
+    const key = m.client_msg_id ?? `${m.channel}/${m.ts}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (seen.size > 1000) seen.delete(seen.values().next().value as string);
+    const conv = inDirectMessage(d, { userId: m.user, channelId: m.channel });
+    const work = async () => {
+      const attachments = m.files?.length ? await downloadFiles(m.files, { token: d.botToken, apiUrl: d.apiUrl, maxBytes: d.maxFileBytes }) : [];
+      await runLine(d, conv, { userId: m.user!, channelId: m.channel, channelName: 'directmessage', text: typedText(m.text ?? '').replace(LEAD, ''), attachments });
+    };
+    void track(d, work().catch((e: unknown) => tellFailure(d, conv, e)));
+  });
+}
+
+export function registerHandlers(bolt: BoltApp, d: HandlerDeps): void {
+  onSlashCommand(bolt, d);
+  onButton(bolt, d);
+  onDirectMessage(bolt, d);
+  bolt.error(async (e) => {
+    d.logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener error');
+  });
+}

@@ -1,0 +1,118 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { RunContext } from '../core/command.js';
+import { BotError } from '../core/errors.js';
+import { readTar } from '../demo/archive.js';
+
+/** A backup as read from a file: the config envelope, and table row counts for a full archive. */
+export interface BackupFile {
+  name: string;
+  content: Buffer;
+  kind: 'json' | 'archive';
+  contentType: 'application/json' | 'application/gzip';
+  createdAt: string | null;
+  data: Record<string, unknown>;
+  /** Full archives: rows per table (`request_usage` → 14). */
+  tables: Record<string, number>;
+}
+
+const MAX_BYTES = 512 * 1024 * 1024;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const notBackup = (name: string, why: string) =>
+  new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, { hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'] });
+
+/** CSV records (header excluded), counting newlines outside quotes only. */
+function csvRows(text: string): number {
+  let rows = 0;
+  let quoted = false;
+  let content = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '\n') {
+      if (content) rows++;
+      content = false;
+    } else if (ch !== '\r') content = true;
+  }
+  if (content) rows++;
+  return Math.max(0, rows - 1);
+}
+
+function envelope(name: string, raw: string): { createdAt: string | null; data: Record<string, unknown> } {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw notBackup(name, 'it is neither JSON nor a gzip archive');
+  }
+  if (!isRecord(v) || v.plexus_backup !== true) throw notBackup(name, 'the `plexus_backup` field is missing');
+  if (!isRecord(v.data)) throw notBackup(name, 'the `data` field is missing');
+  return { createdAt: typeof v.created_at === 'string' ? v.created_at : null, data: v.data };
+}
+
+/** Reads a backup (JSON envelope or `backup --full` tar.gz) and checks it enough to describe it. */
+export function parseBackup(name: string, content: Buffer): BackupFile {
+  if (content[0] === 0x1f && content[1] === 0x8b) {
+    let files: Map<string, Buffer>;
+    try {
+      files = new Map(readTar(gunzipSync(content)).map((e) => [e.name.replace(/^\.\//, ''), e.data]));
+    } catch {
+      throw notBackup(name, 'the gzip archive cannot be read');
+    }
+    const config = files.get('config.json');
+    if (!config) throw notBackup(name, 'the archive has no config.json');
+    const tables: Record<string, number> = {};
+    for (const [file, data] of files) {
+      const m = /^(.+)\.csv(\.gz)?$/.exec(file);
+      if (!m) continue;
+      try {
+        tables[m[1]!] = data.length === 0 ? 0 : csvRows((m[2] ? gunzipSync(data) : data).toString('utf8'));
+      } catch {
+        throw notBackup(name, `${file} in the archive cannot be read`);
+      }
+    }
+    return { name, content, kind: 'archive', contentType: 'application/gzip', ...envelope(name, config.toString('utf8')), tables };
+  }
+  return { name, content, kind: 'json', contentType: 'application/json', ...envelope(name, content.toString('utf8')), tables: {} };
+}
+
+async function readPath(ctx: RunContext<{ file?: string | undefined }>, file: string): Promise<{ name: string; content: Buffer }> {
+  const candidates = isAbsolute(file) ? [file] : [resolve(file), resolve(ctx.deps.stateDir, file)];
+  for (const path of candidates) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    if (info.size > MAX_BYTES) throw new BotError('INVALID_ARGS', `\`${file}\` is larger than ${MAX_BYTES / 1024 / 1024} MiB; Plexus backups are far smaller. Nothing was sent.`);
+    return { name: file, content: await readFile(path) };
+  }
+  throw new BotError('INVALID_ARGS', `No file \`${file}\` here (looked in ${[...new Set(candidates)].join(' and ')}). Nothing was sent.`);
+}
+
+const loaded = new WeakMap<object, Promise<BackupFile>>();
+
+/**
+ * The backup of this invocation: the attached file, or (console only) the
+ * path given. Read once per invocation, so what was described at
+ * confirmation is exactly what is sent.
+ */
+export function loadBackup(ctx: RunContext<{ file?: string | undefined }>): Promise<BackupFile> {
+  let p = loaded.get(ctx);
+  if (!p) {
+    p = (async () => {
+      if (ctx.attachments.length > 1) throw new BotError('INVALID_ARGS', `Attach one backup file, not ${ctx.attachments.length}. Nothing was sent.`);
+      const att = ctx.attachments[0];
+      if (att) return parseBackup(att.name, att.content);
+      if (ctx.args.file === undefined) {
+        throw new BotError('INVALID_ARGS', '`restore` needs a backup: attach the file made by `backup` to the command. Nothing was sent.', {
+          hints: ['In the console: `restore <path of the file>`.'],
+        });
+      }
+      if (ctx.actor.platform !== 'console') {
+        throw new BotError('INVALID_ARGS', 'A file path is read only in the console (the bot host is not yours to browse). Attach the backup file instead. Nothing was sent.');
+      }
+      const f = await readPath(ctx, ctx.args.file);
+      return parseBackup(f.name, f.content);
+    })();
+    loaded.set(ctx, p);
+  }
+  return p;
+}

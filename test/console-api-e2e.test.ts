@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSecrets } from '../src/demo/seed.js';
+import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** `npm start -- --console` on a pipe, against the fake Plexus. */
+function runConsole(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PLEXUS_|SLACK_|DISCORD_)/.test(k)));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--console'], {
+      cwd: ROOT,
+      env: { ...clean, LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+let fake: FakePlexus;
+beforeAll(async () => {
+  fake = await startFakePlexus();
+});
+afterAll(() => fake.close());
+
+describe('piped console: help and the OpenAPI passthrough', () => {
+  it('shows help, lists operations, calls one, and a declined destructive call sends nothing', async () => {
+    const input = ['help', 'api list cooldowns', 'api call getV0ManagementCooldowns', 'api call deleteV0ManagementCooldowns', 'no', ''].join('\n');
+    const r = await runConsole(input, { PLEXUS_BASE_URL: fake.url, PLEXUS_ADMIN_KEY: fake.adminKey });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^providers:\s+list, get/m);
+    expect(r.stdout).toMatch(/^api:\s+list, describe, call$/m);
+    expect(r.stdout).toContain('Management — Cooldowns (3)');
+    expect(r.stdout).toMatch(/getV0ManagementCooldowns\s+GET cooldowns\s+read/);
+    expect(r.stdout).toContain('api call: getV0ManagementCooldowns');
+    expect(r.stdout).toContain('"provider": "groq"');
+    expect(r.stdout).toContain('GET /v0/management/cooldowns → HTTP 200');
+    expect(r.stdout).toContain('It sends `DELETE /v0/management/cooldowns`');
+    expect(r.stdout).toContain('`api call` was cancelled. Nothing was changed.');
+    expect(fake.requests.filter((q) => q.path === '/.well-known/plexus/openapi.json')).toHaveLength(1);
+    expect(fake.requests.some((q) => q.method === 'DELETE')).toBe(false);
+    for (const s of [...demoSecrets(fake.gateway.state), fake.adminKey]) {
+      expect(r.stdout).not.toContain(s);
+      expect(r.stderr).not.toContain(s);
+    }
+  }, 30_000);
+});

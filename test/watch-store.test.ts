@@ -1,0 +1,149 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.js';
+import { FileStore, STATE_FILE } from '../src/watch/file-store.js';
+import { addSample, forecast, type Sample } from '../src/watch/forecast.js';
+import { deltaOf, parsePrometheus, snapshotOf } from '../src/watch/metrics-snapshot.js';
+import { Loop } from '../src/watch/scheduler.js';
+import { MemoryStore, mutate } from '../src/watch/state-store.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'watch-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('state store', () => {
+  it('compare-and-set lets exactly one of racing writers win, and claims are at most once until released', async () => {
+    const s = new MemoryStore();
+    const wins = await Promise.all([1, 2, 3].map((n) => s.compareAndSet('k', 0, { n })));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const cur = await s.get<{ n: number }>('k');
+    expect(cur?.version).toBe(1);
+    expect(await s.compareAndSet('k', 0, { n: 9 })).toBe(false);
+    expect(await s.compareAndSet('k', 1, { n: 9 })).toBe(true);
+
+    const claims = await Promise.all(['a', 'b', 'c'].map((o) => s.claim('post:x', o)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await s.release('post:x', 'not-the-owner');
+    expect(await s.claim('post:x', 'b')).toBe(false);
+    const owner = ['a', 'b', 'c'][claims.indexOf(true)]!;
+    await s.release('post:x', owner);
+    expect(await s.claim('post:x', 'b')).toBe(true);
+  });
+
+  it('mutate retries a lost race and a copy read from the store cannot change it', async () => {
+    const s = new MemoryStore();
+    await s.put('n', { v: 0 });
+    await Promise.all(Array.from({ length: 5 }, () => mutate<{ v: number }>(s, 'n', (c) => ({ v: (c?.v ?? 0) + 1 }))));
+    const got = await s.get<{ v: number }>('n');
+    expect(got?.value.v).toBe(5);
+    got!.value.v = 100;
+    expect((await s.get<{ v: number }>('n'))?.value.v).toBe(5);
+  });
+
+  it('the file store survives a restart, writes a private file atomically, and sets a broken file aside', async () => {
+    const a = new FileStore(dir);
+    await a.put('alert:x', { state: 'active' });
+    expect(await a.claim('post:x', 'one')).toBe(true);
+    await a.flush();
+    expect((await stat(join(dir, STATE_FILE))).mode & 0o777).toBe(0o600);
+
+    const b = new FileStore(dir);
+    expect((await b.get('alert:x'))?.value).toEqual({ state: 'active' });
+    expect(await b.claim('post:x', 'two')).toBe(false);
+    expect(await b.keys('alert:')).toEqual(['alert:x']);
+
+    await writeFile(join(dir, STATE_FILE), '{"records": {"alert:x": ');
+    const logs: string[] = [];
+    const c = new FileStore(dir, createLogger({ level: 'info', secrets: () => [], destination: { write: (l: string) => void logs.push(l) } }));
+    expect(await c.get('alert:x')).toBeUndefined();
+    expect(logs.join('')).toContain('watch state file unreadable');
+    expect((await readdir(dir)).some((f) => f.startsWith(`${STATE_FILE}.broken-`))).toBe(true);
+    await c.put('k', 1);
+    await c.flush();
+    expect(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')).records.k.value).toBe(1);
+  });
+});
+
+describe('burn-rate forecast', () => {
+  const burn = (from: number, perMin: number, minutes: number, start = 0): Sample[] => {
+    let s: Sample[] = [];
+    for (let i = 0; i <= minutes; i++) s = addSample(s, { t: from + i * MIN, used: start + perMin * i });
+    return s;
+  };
+
+  it('a steady burn forecasts the true time to exhaustion', () => {
+    const t0 = Date.parse('2026-11-26T12:00:00Z');
+    const samples = burn(t0, 100, 30, 1000); // 4000 used after 30 min, 100 a minute
+    const now = t0 + 30 * MIN;
+    const f = forecast(samples, 10_000, now, now + 24 * HOUR);
+    const truth = 60 * MIN; // 6000 left at 100 a minute
+    expect(Math.abs(f.exhaustAt! - now - truth)).toBeLessThanOrEqual(truth * 0.1);
+    expect(f.text).toBe('at this rate exhausted in about 1 h');
+  });
+
+  it('says "not before reset" when the limit would be reached after the reset, and nothing alarming when usage is flat', () => {
+    const t0 = 0;
+    const now = t0 + 30 * MIN;
+    expect(forecast(burn(t0, 10, 30, 0), 10_000, now, now + HOUR).text).toBe('at this rate not exhausted before the reset (in 1 h)');
+    expect(forecast(burn(t0, 0, 30, 500), 10_000, now, null).text).toBe('usage is not rising: not exhausted at this rate');
+    expect(forecast(burn(t0, 10, 0, 0), 10_000, t0, null).text).toBe('no forecast yet (needs another reading)');
+  });
+
+  it('a drop in usage (a reset) starts a new series', () => {
+    const s = addSample(burn(0, 50, 10, 0), { t: 11 * MIN, used: 3 });
+    expect(s).toEqual([{ t: 11 * MIN, used: 3 }]);
+  });
+});
+
+describe('metrics snapshots', () => {
+  it('reads the counters of a real Plexus answer, and a counter that went down counts as restarted', async () => {
+    const sample = JSON.parse(await readFile(new URL('./fixtures/samples/metrics.json', import.meta.url), 'utf8')) as { body: string };
+    expect(parsePrometheus('a_total{x="q\\"uote"} 3\n# HELP b\nbroken line\n')).toEqual([{ name: 'a_total', labels: { x: 'q"uote' }, value: 3 }]);
+    const snap = snapshotOf(sample.body, 1);
+    expect(snap.requests).toBe(13);
+    expect(snap.errors).toBe(8);
+    expect(snap.providers['anthropic-like']).toEqual({ requests: 5, cost: 0.000508 });
+    expect(snap.aliases['smart-model']).toEqual({ requests: 5, cost: null });
+    expect(snap.keys['bot-basic']?.requests).toBe(8);
+
+    const later = { ...snap, at: 2, requests: 20, errors: 9 };
+    expect(deltaOf(later, snap)).toMatchObject({ requests: 7, errors: 1, reset: false });
+    const restarted = { ...snap, at: 3, requests: 4 };
+    expect(deltaOf(restarted, snap)).toMatchObject({ requests: 4, reset: true });
+    expect(() => snapshotOf('<html>502</html>', 1)).toThrow(/plexus_requests_total/);
+  });
+});
+
+describe('loop', () => {
+  it('a failing tick is logged, never thrown, and ticks never overlap', async () => {
+    const logs: string[] = [];
+    let running = 0;
+    let overlap = false;
+    let n = 0;
+    const loop = new Loop(
+      async () => {
+        running++;
+        overlap ||= running > 1;
+        await new Promise((r) => setImmediate(r));
+        running--;
+        if (++n % 2 === 1) throw new Error('boom');
+      },
+      () => 60_000,
+      createLogger({ level: 'info', secrets: () => [], destination: { write: (l: string) => void logs.push(l) } }),
+    );
+    await Promise.all([loop.runNow(), loop.runNow(), loop.runNow(), loop.runNow()]);
+    await loop.stop();
+    expect(n).toBe(4);
+    expect(overlap).toBe(false);
+    expect(logs.filter((l) => l.includes('watcher tick failed'))).toHaveLength(2);
+  });
+});
