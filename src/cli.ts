@@ -10,6 +10,7 @@ import { startDemoGateway } from './demo/gateway.js';
 import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
 import { createPlexusClient } from './plexus/client.js';
+import { startPlatforms, stopAll } from './platforms.js';
 
 const USAGE = `Usage: npm start -- [--console] [--catalog]
   --console   run the terminal front end even when platform credentials are set
@@ -59,11 +60,22 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     demo: Boolean(demo),
   });
   const app = createApp({ config, plexus, logger, clock: systemClock });
-  const platforms = [config.slack && 'Slack', config.discord && 'Discord'].filter(Boolean);
-  if (platforms.length > 0 && !flags.console) {
-    logger.error({ platforms }, 'chat platform adapters are not part of this build yet; use --console');
+  if ((config.slack || config.discord) && !flags.console) {
+    let started: Awaited<ReturnType<typeof startPlatforms>>;
+    try {
+      started = await startPlatforms({ app, config, logger });
+    } catch (e) {
+      logger.error({ err: e }, 'a chat platform did not start');
+      process.stderr.write(`plexus-chatops could not start: ${(e as Error).message}\n`);
+      await plexus.close();
+      return 1;
+    }
+    if (config.access === null) logger.warn('no config file (plexus-bot.yml): chat users are refused until access rules grant them a tier');
+    logger.info({ platforms: started.running.map((r) => r.name), plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
+    await new Promise<void>((done) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => done())));
+    await stopAll(started.running, logger);
     await plexus.close();
-    return 2;
+    return 0;
   }
   if (config.access === null) logger.debug('no config file: the console has every tier, chat platforms none');
 

@@ -227,5 +227,15 @@ describe('confirmation buttons', () => {
     const posted = plexusCalls('POST', /\/restore$/);
     expect(posted).toHaveLength(1);
     expect(JSON.parse(posted[0]!.body).plexus_backup).toBe(true);
+
+    // Its `run:restart` button runs as the clicker: refused for a reader, a confirmation for alice.
+    const restored = done.sent[0]!.messageId!;
+    const carol = await click(h.at('carol'), restored, 'Restart Plexus');
+    expect(carol.sent[0]).toMatchObject({ via: 'reply', ephemeral: true });
+    expect(carol.sent[0]?.text).toContain('needs the destructive tier');
+    const alice = await click(h.at('alice'), restored, 'Restart Plexus');
+    expect(alice.sent[0]?.via).toBe('update');
+    expect(alice.sent[0]?.text).toContain('Confirm: restart');
+    expect(plexusCalls('POST', /\/restart$/)).toHaveLength(0);
   });
 });

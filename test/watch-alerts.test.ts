@@ -83,7 +83,7 @@ afterEach(async () => {
   for (const r of rigs.splice(0)) await r.close();
 });
 
-async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; store?: (clock: FakeClock) => StateStore } = {}): Promise<Rig> {
+async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; autoStart?: boolean; store?: (clock: FakeClock) => StateStore } = {}): Promise<Rig> {
   const clock = new FakeClock();
   const fake = await startFakePlexus({ now: () => clock.now() });
   if (!o.meters) fake.gateway.state.quotaSnapshots.clear();
@@ -101,7 +101,7 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
     const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
     const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: 1000, concurrency: 4 });
     const app = createApp({ config, plexus, logger, clock });
-    const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+    const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: o.autoStart ?? false, delivery: { intervalMs: 0, retryMinMs: 1 } });
     return { plexus, app, watchers };
   };
   const r: Rig = {
@@ -374,6 +374,16 @@ describe('restarts', () => {
     await other.watchers.stop();
     await other.plexus.close();
     expect(r.poster.posts).toHaveLength(1);
+  });
+});
+
+describe('timers', () => {
+  it('started on its own, it polls at once and keeps running until stopped', async () => {
+    const r = await rig({ autoStart: true });
+    for (let i = 0; i < 200 && r.poster.posts.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    expect(r.poster.posts.map((p) => p.reply.title)).toEqual(['Cooldown: groq/llama-3.3-70b-versatile']);
+    await r.watchers.stop();
+    expect(r.logs.join('\n')).toContain('watchers started');
   });
 });
 

@@ -31,15 +31,14 @@ const TAKES_FILE = /\battach/i;
 function models(commands: readonly Command[]): SubModel[] {
   const out: SubModel[] = [];
   const seen = new Set<string>();
-  const singles = new Set(commands.filter((c) => c.words.length === 1).map((c) => sanitizeName(c.words[0]!, '-')));
   const areas = new Set(commands.filter((c) => c.words.length > 1).map((c) => sanitizeName(c.words[0]!, '-')));
   for (const command of commands) {
     const single = command.words.length === 1;
     const group = single ? undefined : sanitizeName(command.words[0]!, '-');
     const name = single ? sanitizeName(command.words[0]!, '-') : sanitizeName(command.words.slice(1).join('-'), '-');
     const key = routeKey(group, name);
-    // A name Discord cannot hold twice, or one that clashes with `run` or an area: reachable through `run`.
-    const clash = seen.has(key) || (single ? name === RUN || areas.has(name) : group === RUN || singles.has(group!));
+    // A name Discord cannot hold twice, `run` itself, or a single word that is also an area: reachable through `run`.
+    const clash = seen.has(key) || (single ? name === RUN || areas.has(name) : group === RUN);
     seen.add(key);
     out.push({
       command,

@@ -110,7 +110,8 @@ function plexusReply(v: PlexusView, pollSeconds: number): Reply {
     title: 'Cannot reach Plexus',
     severity: 'error',
     blocks: [
-      text(`Cannot reach Plexus since ${utc(v.since, v.since)}: ${clip(maskTokenPatterns(v.reason))}`),
+      text(`Cannot reach Plexus since ${utc(v.since, v.since)}.`),
+      fields([{ label: 'Error', value: clip(maskTokenPatterns(v.reason)) }]),
       context(`Cooldown and quota alerts wait until it answers; the bot keeps trying every ${pollSeconds} s.`),
     ],
   });

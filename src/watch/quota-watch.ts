@@ -102,6 +102,7 @@ export async function recordSamples(store: StateStore, obs: readonly QuotaObs[],
       const last = list[list.length - 1];
       if (last && now - last.t <= RATE_WINDOW_MS) next[id] = list;
     }
+    if (obs.length === 0 && Object.keys(next).length === Object.keys(cur ?? {}).length) return undefined;
     for (const o of obs) next[o.id] = addSample(cur?.[o.id] ?? [], { t: now, used: o.used ?? o.percent });
     return next;
   });
