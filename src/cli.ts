@@ -11,6 +11,7 @@ import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
 import { createPlexusClient } from './plexus/client.js';
 import { startPlatforms, stopAll } from './platforms.js';
+import { startWatchers } from './watch/index.js';
 
 const USAGE = `Usage: npm start -- [--console] [--catalog]
   --console   run the terminal front end even when platform credentials are set
@@ -72,7 +73,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     if (config.access === null) logger.warn('no config file (plexus-bot.yml): chat users are refused until access rules grant them a tier');
     logger.info({ platforms: started.running.map((r) => r.name), plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
+    const watchers = started.posters.length > 0 ? startWatchers({ app, config, logger, clock: systemClock, posters: started.posters }) : undefined;
     await new Promise<void>((done) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => done())));
+    // Watchers first: their queued posts still go out through the adapters.
+    await watchers?.stop();
     await stopAll(started.running, logger);
     await plexus.close();
     return 0;

@@ -52,7 +52,7 @@ describe('backup', () => {
     const content = done.reply.file!.content!.toString('utf8');
     expect(JSON.parse(content).plexus_backup).toBe(true);
     for (const s of secrets) expect(content).toContain(s);
-    expect(h.text(done)).toContain('Holds: 5 providers, 4 model aliases, 5 keys, 4 user quotas, 3 MCP servers, 3 settings');
+    expect(h.text(done)).toContain('Holds: 5 providers, 4 model aliases, 6 keys, 4 user quotas, 3 MCP servers, 3 settings');
     const seen = visible(asked) + visible(done) + h.logs.join('\n');
     for (const s of secrets) expect(seen.includes(s), `leaked ${s.slice(0, 6)}…`).toBe(false);
   });
@@ -97,14 +97,14 @@ describe('restore', () => {
     const { asked, done } = await confirmAs(`restore ${file}`);
     const t = h.text(asked);
     expect(t).toContain('The whole configuration is replaced by');
-    expect(t).toContain('• keys: 4 now → 5 from the file');
+    expect(t).toContain('• keys: 5 now → 6 from the file');
     expect(t).toContain('• user quotas: 5 now → 4 from the file');
     expect(t).not.toContain('stop working');
     expect(calls().filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(done.status).toBe('ok');
     expect(state().keys['alice-dev']).toBeDefined();
     expect(state().userQuotas['extra-quota']).toBeUndefined();
-    expect(h.text(done)).toMatch(/api_keys\s+5/);
+    expect(h.text(done)).toMatch(/api_keys\s+6/);
     expect(done.reply.actions).toEqual([{ id: 'run:restart', label: 'Restart Plexus', style: 'danger' }]);
 
     const click = await h.app.pipeline.action(consoleUser, 'run:restart');

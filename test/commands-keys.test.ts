@@ -140,8 +140,9 @@ describe('keys disable', () => {
 
   it('a key without expiry: the server’s 400 message reaches the user, and the key is untouched', async () => {
     const o = await h.run('keys disable web-app');
-    expect(h.text(o)).toContain('Key web-app not disabled');
+    expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Plexus refused: Only time-bound keys can be disabled');
+    expect(h.text(o)).toContain('Nothing was changed');
     expect(h.text(o)).toContain('`keys delete web-app`');
     expect(state().keys['web-app']!.disabledAt).toBeUndefined();
   });

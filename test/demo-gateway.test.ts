@@ -144,7 +144,7 @@ describe('collections have the recorded shapes', () => {
     expect((await call('GET', '/v0/management/aliases/fast')).body).toMatchObject({ slug: 'fast', priority: 'selector' });
 
     const keys = (await call('GET', '/v0/management/keys')).body;
-    expect(Object.keys(keys)).toEqual(['web-app', 'ci-pipeline', 'support-bot', 'analytics-batch', 'alice-dev']);
+    expect(Object.keys(keys)).toEqual(['web-app', 'ci-pipeline', 'support-bot', 'analytics-batch', 'alice-dev', 'contractor-temp']);
     expect(shapeDiff(keys['web-app'], (sampleBody('keys-list') as Json)['bot-quota'])).toEqual([]);
     expect((await call('GET', '/v0/management/keys/ci-pipeline')).body).toEqual({
       name: 'ci-pipeline',
@@ -285,7 +285,7 @@ describe('collections have the recorded shapes', () => {
   });
 
   it('config, performance and concurrency views', async () => {
-    expect((await call('GET', '/v0/management/config/status')).body).toEqual({ providerCount: 5, modelAliasCount: 4, keyCount: 5, quotaCount: 4, mcpServerCount: 3 });
+    expect((await call('GET', '/v0/management/config/status')).body).toEqual({ providerCount: 5, modelAliasCount: 4, keyCount: 6, quotaCount: 4, mcpServerCount: 3 });
     const failover = (await call('GET', '/v0/management/config/failover')).body;
     expect((failover.retryableStatusCodes as number[]).length).toBe(398);
     expect((await call('GET', '/v0/management/config/timeout')).body).toEqual({ defaultSeconds: 120 });
@@ -321,7 +321,7 @@ describe('seed', () => {
 
   it('seeded secrets look real and stay out of logs, usage and errors', async () => {
     const secrets = demoSecrets(seed);
-    expect(secrets.filter((s) => /^sk-plexus-[0-9a-f]{32}$/.test(s))).toHaveLength(5);
+    expect(secrets.filter((s) => /^sk-plexus-[0-9a-f]{32}$/.test(s))).toHaveLength(6);
     expect(secrets.length).toBeGreaterThanOrEqual(10);
     const bodies = await Promise.all(
       ['/v0/management/usage?limit=500', '/v0/management/errors?limit=500', '/v0/system/logs/recent', '/v0/management/mcp-logs?limit=100', '/v0/management/metrics'].map(

@@ -241,7 +241,7 @@ describe('logs, config and backups', () => {
     const restored = await call('POST', '/v0/management/restore', { body: backup });
     expect(restored.body).toEqual({
       success: true,
-      restored: { _cleared: 1, providers: 5, model_aliases: 4, api_keys: 5, user_quotas: 4, mcp_servers: 3, mcp_keys: 0, system_settings: 3, oauth_credentials: 0 },
+      restored: { _cleared: 1, providers: 5, model_aliases: 4, api_keys: 6, user_quotas: 4, mcp_servers: 3, mcp_keys: 0, system_settings: 3, oauth_credentials: 0 },
       message: 'Config restore complete. Server is restarting to apply changes.',
     });
     expect(Object.keys(await get('/v0/management/keys'))).toContain('web-app');

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoSecrets } from '../src/demo/seed.js';
-import { buttonClick, type OptionInput, type Where } from './fakes/discord-payloads.js';
+import { buttonClick, slashCommand, type OptionInput, type Where } from './fakes/discord-payloads.js';
 import { startDiscordHarness, type DiscordHarness, type Sent } from './fakes/discord-harness.js';
 import type { FakeMessage } from './fakes/discord-rest.js';
 
 let h: DiscordHarness;
 beforeAll(async () => {
-  h = await startDiscordHarness({ ttlSeconds: 60 });
+  h = await startDiscordHarness({ ttlSeconds: 60, discord: { buttonWaitMs: 300 } });
 });
 afterAll(() => h?.close());
 beforeEach(() => h.plexus.fake.reset());
@@ -31,7 +31,7 @@ describe('slash commands', () => {
   it('defers at once while Plexus takes 10 s, then edits the result in', async () => {
     h.plexus.fake.delay(10_000, { path: /\/providers$/ });
     const started = Date.now();
-    const p = h.discord.interact((await import('./fakes/discord-payloads.js')).slashCommand(h.discord.applicationId, h.discord.commandId, h.at('alice'), ['providers', 'list']));
+    const p = h.discord.interact(slashCommand(h.discord.applicationId, h.discord.commandId, h.at('alice'), ['providers', 'list']));
     const deferral = await h.discord.waitForCall((c) => c.interactionId === p.id && c.path.endsWith('/callback'));
     expect(deferral.status).toBe(204);
     expect((deferral.body as { type: number }).type).toBe(5);
@@ -76,6 +76,15 @@ describe('slash commands', () => {
     expect(carol.sent.every((s) => s.ephemeral)).toBe(true);
     expect(final(carol.sent)[0]?.text).toMatch(/needs the write tier; you have the read tier/);
     expect(plexusCalls('PATCH', /providers/)).toHaveLength(0);
+  });
+
+  it('runs a command that the menu leaves out through run', async () => {
+    const folded = h.bot.definition.folded.find((c) => c.tier === 'read' && c.example) ?? h.plexus.app.registry.get('cooldowns list')!;
+    const { sent } = await run(h.at('alice'), folded.example!);
+    const answer = final(sent)[0]!;
+    expect(answer.status).toBe(200);
+    expect(answer.body.embeds).toEqual([expect.not.objectContaining({ color: 0xed4245 })]);
+    expect(answer.text).not.toMatch(/Unknown command|Invalid input/);
   });
 
   it('knows direct messages as the channel `dm`', async () => {
@@ -130,7 +139,7 @@ describe('secrets stay with the caller', () => {
     const { sent } = await run(h.at('alice'), 'keys set discord-ci secret=sk-test-discord-0123456789abcdef');
     expect(sent.every((s) => s.ephemeral)).toBe(true);
     expect(publicText()).not.toContain('sk-test-discord-0123456789abcdef');
-    expect(publicText()).not.toContain(demoSecrets(h.plexus.fake.gateway.state)[0]);
+    for (const seeded of demoSecrets(h.plexus.fake.gateway.state)) expect(publicText()).not.toContain(seeded);
   });
 
   it('keys rotate: the confirmation and the new secret go to the requester alone', async () => {
@@ -144,6 +153,21 @@ describe('secrets stay with the caller', () => {
     const secret = done.sent.map((s) => s.text).join('\n').match(/sk-[\w-]{16,}/)?.[0];
     expect(secret).toBeDefined();
     expect(publicText()).not.toContain(secret);
+  });
+
+  it('a message Discord refuses is logged without the answer or the token, and the caller is told', async () => {
+    h.discord.rest.failNext('PATCH', /messages\/@original$/, 400);
+    const { id, sent } = await h.slash(h.at('alice'), ['keys', 'create'], [str('name', 'refused-key')]);
+    const refused = h.discord.callsOf(id).find((c) => c.status === 400)!;
+    const secret = JSON.stringify(refused.body).match(/sk-plexus-[0-9a-f]+/)?.[0];
+    expect(secret).toBeDefined();
+    const token = refused.path.split('/')[3]!;
+    const logged = h.plexus.logs.filter((l) => l.includes('sending a reply failed'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).not.toContain(secret);
+    expect(logged[0]).not.toContain(token);
+    expect(final(sent).at(-1)).toMatchObject({ ephemeral: true, status: 200 });
+    expect(final(sent).at(-1)?.text).toContain('could not be shown');
   });
 
   it('backup comes back as an ephemeral attachment', async () => {
@@ -197,6 +221,15 @@ describe('confirmation buttons', () => {
     expect(plexusCalls('DELETE', /providers/)).toHaveLength(0);
   });
 
+  it('a click whose command is slow is acknowledged at once and the message edited when it is done', async () => {
+    const message = await ask('providers delete openrouter');
+    h.plexus.fake.delay(700, { method: 'DELETE' });
+    const done = await click(h.at('alice'), message, 'Confirm');
+    expect(done.sent.map((s) => s.via)).toEqual(['defer-update', 'edit']);
+    expect(done.sent[1]?.text).toContain('Provider openrouter deleted');
+    expect(h.discord.rest.messages.get(message)?.components).toEqual([]);
+  });
+
   it('cancel updates the message in place', async () => {
     const message = await ask('providers delete groq');
     const cancelled = await click(h.at('alice'), message, 'Cancel');
@@ -215,11 +248,21 @@ describe('confirmation buttons', () => {
     expect(click2.sent[0]?.text).toContain('not known');
   });
 
+  it('refuses an attachment over the size bound without fetching it', async () => {
+    const att = h.discord.rest.addAttachment('huge.json', Buffer.from('{}'));
+    const huge = { ...att, size: 30 * 1024 * 1024 };
+    const { sent } = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], { attachments: { [att.id]: huge } });
+    expect(final(sent)[0]?.text).toMatch(/huge\.json is 31 MB; at most 26 MB is accepted\. Nothing was run/);
+    expect(h.discord.rest.downloads).not.toContain(att.id);
+    expect(plexusCalls('POST', /\/restore$/)).toHaveLength(0);
+  });
+
   it('restore takes the backup as an attachment', async () => {
     const file = readFileSync(new URL('../examples/plexus-backup-example.json', import.meta.url));
     const att = h.discord.rest.addAttachment('plexus-backup-example.json', file);
     const asked = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], { attachments: { [att.id]: att } });
     const prompt = final(asked.sent)[0]!;
+    expect(h.discord.rest.downloads).toContain(att.id);
     expect(prompt.ephemeral).toBe(false);
     expect(prompt.text).toContain('Confirm: restore');
     const done = await click(h.at('alice'), prompt.messageId!, 'Confirm');

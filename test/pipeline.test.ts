@@ -210,3 +210,20 @@ describe('Plexus failures become clear replies', () => {
     await plexus.close();
   });
 });
+
+describe('a line that carries a secret is answered privately, whatever the outcome', () => {
+  it('success and failure alike; a key name is not a secret', async () => {
+    const ok = await h.run('keys set ci-secret-test secret=sk-test-0123456789abcdefghijkl comment=x');
+    expect(ok.reply.private).toBe(true);
+    const failed = await h.run('providers patch nope api_key=sk-live-0123456789abcdef');
+    expect(failed.status).toBe('error');
+    expect(failed.reply.private).toBe(true);
+    expect(h.text(failed)).not.toContain('sk-live-0123456789abcdef');
+    const body = await h.run('providers set nope2 {"api_base_url": "not a url", "api_key": "sk-body-0123456789abcdef"}');
+    expect(body.reply.private).toBe(true);
+    const plain = await h.run('usage list key=web-app limit=1');
+    expect(plain.reply.private).toBeFalsy();
+    const audit = h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit && String(l.command).startsWith('keys set ci-secret-test'));
+    expect(audit[0].command).not.toContain('sk-test-0123456789abcdefghijkl');
+  });
+});

@@ -271,3 +271,13 @@ describe('tolerance', () => {
     expect(S.rotateResultSchema.safeParse({ keyName: 'k' }).success).toBe(false);
   });
 });
+
+describe('quota meters reported as words', () => {
+  it('reads a non-numeric utilization as unknown instead of refusing the whole answer', () => {
+    const [snap] = S.quotaSnapshotListSchema.parse([
+      { checkerId: 'c', checkerType: 'synthetic', provider: 'p', checkedAt: '2026-11-26T00:00:00Z', success: true, meters: [{ key: 'k', label: 'L', kind: 'allowance', unit: 'requests', limit: 10, used: 1, remaining: 9, utilizationPercent: 'unknown', status: 'ok' }] },
+    ]);
+    expect(snap!.meters[0]!.utilizationPercent).toBeNull();
+    expect(snap!.meters[0]!.used).toBe(1);
+  });
+});

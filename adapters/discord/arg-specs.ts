@@ -76,7 +76,8 @@ function peel(schema: z.ZodType): Peeled {
   return out;
 }
 
-const finite = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) ? n : undefined);
+/** A real bound: zod's `.int()` alone reports ±MAX_SAFE_INTEGER, which bounds nothing. */
+const finite = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined);
 
 function typeOf(p: Peeled): Pick<ArgSpec, 'kind' | 'choices' | 'min' | 'max' | 'minLength' | 'maxLength' | 'list'> {
   const s = p.inner;
@@ -108,6 +109,14 @@ function typeOf(p: Peeled): Pick<ArgSpec, 'kind' | 'choices' | 'min' | 'max' | '
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   const p = peel(schema);
   return p.inner instanceof z.ZodObject ? (p.inner.shape as Record<string, z.ZodType>) : undefined;
+}
+
+/** Whether the args object takes names it does not list (`.catchall(...)`, `looseObject`), e.g. `api call`'s parameters. */
+export function takesOtherNames(command: Command): boolean {
+  const inner = peel(command.args).inner;
+  if (!(inner instanceof z.ZodObject)) return false;
+  const catchall = (inner._zod.def as { catchall?: z.ZodType }).catchall;
+  return catchall !== undefined && !(catchall instanceof z.ZodNever);
 }
 
 /**

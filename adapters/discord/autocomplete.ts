@@ -11,6 +11,7 @@ import { firstSentence, lookupFor } from './command-options.js';
 import { clip, LIMITS } from './discord-limits.js';
 import { actorFrom } from './identity.js';
 import { matching, type LiveNames } from './live-names.js';
+import { safeError } from './safe-error.js';
 
 export interface Choice {
   name: string;
@@ -70,7 +71,7 @@ export async function handleAutocomplete(i: AutocompleteInteraction, deps: Autoc
   try {
     choices = await choicesFor(route, focused.name, String(focused.value ?? ''), actorFrom(i), deps);
   } catch (e) {
-    deps.logger.warn({ err: e }, 'discord autocomplete failed; answering with no choices');
+    deps.logger.warn({ err: safeError(e) }, 'discord autocomplete failed; answering with no choices');
   }
   await i.respond(choices.slice(0, MAX));
 }

@@ -3,12 +3,13 @@
  * areas become subcommand groups, actions subcommands, arguments typed
  * options; single-word commands are top-level subcommands; `run` takes any
  * command line. When the language does not fit Discord's limits, descriptions
- * get shorter, then option-heavy commands take their optional options as one
- * `more` text option, then the largest commands are folded behind `run`.
+ * get shorter; then destructive actions are folded behind `run`, option-heavy
+ * commands take their optional options as one `more` text option, and writes,
+ * then reads, are folded (the largest first).
  */
 import { ApplicationCommandOptionType as OptionType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import type { Command } from '../../src/core/command.js';
-import { argSpecs } from './arg-specs.js';
+import { argSpecs, takesOtherNames } from './arg-specs.js';
 import { collapsible, DETAIL_LEVELS, optionCount, PUBLIC_DESCRIPTION, renderSub, sanitizeName, type Detail, type SubModel, type SubRoute } from './command-options.js';
 import { clip, commandChars, LIMITS, type CommandJSON, type OptionJSON } from './discord-limits.js';
 
@@ -45,6 +46,7 @@ function models(commands: readonly Command[]): SubModel[] {
       ...(group ? { group } : {}),
       name,
       specs: argSpecs(command),
+      open: takesOtherNames(command),
       json: TAKES_JSON.test(command.usage ?? ''),
       file: TAKES_FILE.test(command.usage ?? '') || command.name === 'restore',
       collapsed: false,

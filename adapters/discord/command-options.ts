@@ -39,6 +39,8 @@ export interface SubModel {
   group?: string;
   name: string;
   specs: ArgSpec[] | undefined;
+  /** Takes name=value pairs beyond its listed arguments. */
+  open: boolean;
   json: boolean;
   file: boolean;
   collapsed: boolean;
@@ -107,10 +109,20 @@ export function lookupFor(command: Command, spec: ArgSpec): LookupKind | undefin
   return undefined;
 }
 
-function argDescription(spec: ArgSpec, detail: Detail): string {
-  const base = spec.description ?? humanize(spec.name);
+const LOOKUP_NAMES: Record<LookupKind, string> = {
+  providers: 'Provider slug',
+  aliases: 'Alias name',
+  keys: 'Inference key name',
+  userQuotas: 'User quota name',
+  checkers: 'Quota checker id',
+  mcpServers: 'MCP server name',
+  commands: 'Command line',
+};
+
+function argDescription(spec: ArgSpec, detail: Detail, lookup: LookupKind | undefined): string {
   const l = level(detail);
-  if (l.terse) return clip(base, l.arg);
+  if (l.terse) return clip(spec.description ?? humanize(spec.name), l.arg);
+  const base = spec.description ?? (lookup ? LOOKUP_NAMES[lookup] : humanize(spec.name));
   const hints: string[] = [];
   if (spec.kind === 'integer' || spec.kind === 'number') {
     if (spec.min !== undefined && spec.max !== undefined) hints.push(`${spec.min}–${spec.max}`);
@@ -128,7 +140,7 @@ const inRange = (n: number | undefined): n is number => n !== undefined && Math.
 
 function argOption(spec: ArgSpec, name: string, detail: Detail, lookup: LookupKind | undefined): OptionJSON {
   const type = { string: OptionType.String, integer: OptionType.Integer, number: OptionType.Number, flag: OptionType.Boolean, boolean: OptionType.Boolean }[spec.kind];
-  const o: OptionJSON = { type, name, description: argDescription(spec, detail) };
+  const o: OptionJSON = { type, name, description: argDescription(spec, detail, lookup) };
   if (spec.required) o.required = true;
   const choices = spec.choices?.filter((c) => c.length >= 1 && c.length <= LIMITS.choiceValue);
   if (choices && choices.length > 0 && choices.length <= LIMITS.choices && choices.length === spec.choices?.length) {
@@ -173,9 +185,9 @@ export function renderSub(m: SubModel, detail: Detail): { json: OptionJSON; rout
     items.push({ json: argOption(spec, name, detail, lookup), route: { role: 'arg', spec, name, ...(lookup ? { lookup } : {}) } });
   }
   const hidden = specs.filter((s) => !shown.includes(s));
-  if (!m.specs || hidden.length > 0) {
+  if (!m.specs || hidden.length > 0 || m.open) {
     const name = unique('more');
-    const what = m.specs ? `More options as name=value: ${hidden.map((s) => `${s.name}=`).join(' ')}` : 'Arguments as typed in the console';
+    const what = !m.specs ? 'Arguments as typed in the console' : hidden.length > 0 ? `More options as name=value: ${hidden.map((s) => `${s.name}=`).join(' ')}` : 'More options as name=value';
     items.push({ json: { type: OptionType.String, name, description: clip(what, level(detail).more) }, route: { role: 'more', name } });
   }
   if (m.json) {

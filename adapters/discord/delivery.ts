@@ -4,9 +4,11 @@
  * A private Reply never lands in a public message: the public one gets a note
  * and the answer goes to the caller alone.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { reply as makeReply, text, type Reply } from '../../src/render/reply.js';
 import { messagesFor, type ActionRefs, type OutgoingMessage } from './messages.js';
+import { safeError } from './safe-error.js';
 
 export interface ReplyTarget {
   /** Whether the first message is seen by the caller alone. */
@@ -17,6 +19,9 @@ export interface ReplyTarget {
   next(m: OutgoingMessage, ephemeral: boolean): Promise<unknown>;
 }
 
+const undeliverable = (ref: string): Reply =>
+  makeReply({ title: 'The answer could not be shown', severity: 'error', private: true, blocks: [text(`Discord refused the message carrying it. Reference: ${ref}`)] });
+
 export const PRIVATE_NOTE: Reply = makeReply({ blocks: [text('🔒 The answer holds something private, so it was sent only to you.')] });
 
 /** discord.js message options for an outgoing message (no mentions ever ping). */
@@ -24,8 +29,7 @@ export function payload(m: OutgoingMessage, edit: boolean) {
   return {
     ...(m.content !== undefined || edit ? { content: m.content ?? '' } : {}),
     embeds: m.embeds,
-    // The JSON matches discord.js's API component types; the cast only narrows the button style enum.
-    components: m.components as never[],
+    components: m.components,
     ...(m.files ? { files: m.files.map((f) => ({ attachment: f.data, name: f.name })) } : {}),
     allowedMentions: { parse: [] },
   };
@@ -40,20 +44,23 @@ export class ReplyStream {
     private readonly opts: { refs: ActionRefs; logger: Logger; fileLimit?: number },
   ) {}
 
-  /** Whether the first message has been filled. */
-  get filled(): boolean {
-    return this.started;
-  }
-
-  /** Queues a Reply behind the ones before it; resolves when it has been sent (or failed and was logged). */
+  /**
+   * Queues a Reply behind the ones before it; resolves when it has been sent.
+   * When Discord refuses it, the failure is logged (without the answer) and
+   * the caller gets a short note instead, once.
+   */
   send(r: Reply): Promise<void> {
-    this.chain = this.chain.then(
-      () => this.deliver(r),
-      () => this.deliver(r),
-    );
-    return this.chain.catch((e: unknown) => {
-      this.opts.logger.error({ err: e }, 'discord: sending a reply failed');
+    const next = this.chain.then(async () => {
+      try {
+        await this.deliver(r);
+      } catch (e) {
+        const ref = randomUUID().slice(0, 8);
+        this.opts.logger.error({ err: safeError(e), correlationId: ref }, 'discord: sending a reply failed');
+        await this.deliver(undeliverable(ref)).catch(() => undefined);
+      }
     });
+    this.chain = next;
+    return next;
   }
 
   private async deliver(r: Reply): Promise<void> {

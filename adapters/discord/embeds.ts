@@ -21,7 +21,7 @@ export interface EmbedJSON {
 
 export interface ButtonJSON {
   type: ComponentType.Button;
-  style: ButtonStyle;
+  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger;
   label: string;
   custom_id: string;
 }
@@ -45,7 +45,7 @@ export const SEVERITY_COLORS: Record<Severity, number> = {
   error: 0xed4245,
 };
 
-const STYLES: Record<Action['style'], ButtonStyle> = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, default: ButtonStyle.Secondary };
+const STYLES: Record<Action['style'], ButtonJSON['style']> = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, default: ButtonStyle.Secondary };
 
 /** A button id within Discord's 100 characters: long ids become `ref:<hash>` (the adapter remembers them). */
 export function actionCustomId(id: string): string {

@@ -14,6 +14,7 @@ import { LiveNames } from './live-names.js';
 import { ActionRefs } from './messages.js';
 import { discordPoster } from './poster.js';
 import { syncCommands } from './register.js';
+import { safeError } from './safe-error.js';
 
 export { buildCommandDefinition } from './command-definition.js';
 export { renderReply, splitForDiscord } from './embeds.js';
@@ -35,6 +36,8 @@ export interface DiscordOptions {
   autocompleteWaitMs?: number;
   /** Buttons: how long a click may run before the update is deferred (default 1.5 s). */
   buttonWaitMs?: number;
+  /** Largest attachment accepted (restore's backup); default 25 MiB. */
+  maxAttachmentBytes?: number;
   /** Autocomplete cache lifetime (default 30 s). */
   namesTtlMs?: number;
   /** Called when the bot has finished with an interaction (for metrics and tests). */
@@ -64,7 +67,15 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: d.apiUrl } });
   const refs = new ActionRefs();
   const policy = { rules: opts.config.access };
-  const deps: HandlerDeps = { app: opts.app, policy, definition, refs, logger, ...(opts.buttonWaitMs !== undefined ? { buttonWaitMs: opts.buttonWaitMs } : {}) };
+  const deps: HandlerDeps = {
+    app: opts.app,
+    policy,
+    definition,
+    refs,
+    logger,
+    ...(opts.buttonWaitMs !== undefined ? { buttonWaitMs: opts.buttonWaitMs } : {}),
+    ...(opts.maxAttachmentBytes !== undefined ? { maxAttachmentBytes: opts.maxAttachmentBytes } : {}),
+  };
   const names = new LiveNames({ plexus: opts.app.deps.plexus, logger, ...(opts.namesTtlMs !== undefined ? { ttlMs: opts.namesTtlMs } : {}) });
   const autocomplete = { definition, names, registry: opts.app.registry, policy, logger, waitMs: opts.autocompleteWaitMs ?? 1500 };
 
@@ -77,12 +88,12 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
     task?.then(
       () => opts.onInteractionDone?.({ id: i.id, kind }),
       (e: unknown) => {
-        logger.error({ err: e, interactionId: i.id }, 'discord: interaction failed');
+        logger.error({ err: safeError(e), interactionId: i.id }, 'discord: interaction failed');
         opts.onInteractionDone?.({ id: i.id, kind, error: e });
       },
     );
   });
-  client.on(Events.Error, (e) => logger.error({ err: e }, 'discord: client error'));
+  client.on(Events.Error, (e) => logger.error({ err: safeError(e) }, 'discord: client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'discord: gateway disconnected'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway session resumed'));
 
@@ -93,12 +104,15 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
     throw e;
   }
   logger.info({ user: client.user?.tag }, 'discord: connected');
+  if (client.application && client.application.id !== d.applicationId) {
+    logger.warn({ configured: d.applicationId, ofToken: client.application.id }, 'discord: DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; registering /plexus will fail');
+  }
 
   try {
     const result = await syncCommands(client.rest, { applicationId: d.applicationId, ...(d.guildId ? { guildId: d.guildId } : {}), command: definition.json });
     logger.info({ result, scope: d.guildId ? `guild ${d.guildId}` : 'global' }, 'discord: /plexus registration');
   } catch (e) {
-    logger.error({ err: e }, 'discord: registering /plexus failed; the bot answers the definition Discord already has');
+    logger.error({ err: safeError(e) }, 'discord: registering /plexus failed; the bot answers the definition Discord already has');
   }
 
   return {

@@ -11,7 +11,7 @@ import { routeKey, type CommandDefinition } from './command-definition.js';
 import { commandLine, type OptionValue } from './command-line.js';
 import { payload, ReplyStream } from './delivery.js';
 import { actorFrom } from './identity.js';
-import type { ActionRefs } from './messages.js';
+import type { ActionRefs, OutgoingMessage } from './messages.js';
 import { decideVisibility } from './visibility.js';
 
 export interface HandlerDeps {
@@ -95,14 +95,14 @@ export async function handleButton(i: ButtonInteraction, deps: HandlerDeps): Pro
   if (deferred) await i.deferUpdate();
   const outcome = early ?? (await work);
   const opts = { refs: deps.refs, logger: deps.logger, fileLimit: i.attachmentSizeLimit };
-  const followUp = (m: Parameters<typeof payload>[0], eph: boolean) => i.followUp({ ...payload(m, false), ...(eph ? EPHEMERAL : {}) });
+  const followUp = (m: OutgoingMessage, eph: boolean) => i.followUp({ ...payload(m, false), ...(eph ? EPHEMERAL : {}) });
 
   const nothingRan = outcome.status === 'denied' || (outcome.status === 'error' && !outcome.command);
   if (nothingRan) {
-    const first = (m: Parameters<typeof payload>[0]) => (deferred ? followUp(m, true) : i.reply({ ...payload(m, false), ...EPHEMERAL }));
+    const first = (m: OutgoingMessage) => (deferred ? followUp(m, true) : i.reply({ ...payload(m, false), ...EPHEMERAL }));
     await new ReplyStream({ ephemeral: true, first, next: followUp }, opts).send(outcome.reply);
     return;
   }
-  const first = (m: Parameters<typeof payload>[0]) => (deferred ? i.editReply(payload(m, true)) : i.update(payload(m, true)));
+  const first = (m: OutgoingMessage) => (deferred ? i.editReply(payload(m, true)) : i.update(payload(m, true)));
   await new ReplyStream({ ephemeral: i.message.flags.has(MessageFlags.Ephemeral), first, next: followUp }, opts).send(outcome.reply);
 }

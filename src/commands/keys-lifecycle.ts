@@ -1,4 +1,5 @@
 import { args, word } from '../core/args.js';
+import { BotError } from '../core/errors.js';
 import { defineCommand } from '../core/command.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath } from '../plexus/path.js';
@@ -49,7 +50,7 @@ export const keysDisable = defineCommand({
   words: ['keys', 'disable'],
   summary: 'Disable a time-bound key before it expires (Plexus disables only keys created with an expiry).',
   usage: '<name>',
-  example: 'keys disable ci-pipeline',
+  example: 'keys disable contractor-temp',
   tier: 'write',
   positional: ['name'],
   args: args({ name: word('<name>') }),
@@ -63,14 +64,9 @@ export const keysDisable = defineCommand({
       await ctx.deps.plexus.request('POST', mgmtPath('keys', name, 'disable'), { schema: S.successSchema });
     } catch (e) {
       if (!isPlexusHttpError(e) || e.status !== 400 || !/time-bound/i.test(e.message)) throw e;
-      // Plexus refuses keys without an expiry; nothing changed, and the user needs its reason and the way out.
-      return reply({
-        title: `Key ${name} not disabled`,
-        severity: 'warning',
-        blocks: [
-          text(`Plexus refused: ${e.message}`),
-          context(`\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` to lock out whoever holds the current secret.`),
-        ],
+      // Plexus refuses keys without an expiry; the user needs its reason and the way out.
+      throw new BotError('UPSTREAM_HTTP', `Plexus refused: ${e.message}. Nothing was changed.`, {
+        hints: [`\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` to lock out whoever holds the current secret.`],
       });
     }
     const k = await getKey(ctx, name);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { maskCommandLine } from '../render/mask.js';
+import { lineCarriesSecret, maskCommandLine } from '../render/mask.js';
 import { context, reply, text, type Reply } from '../render/reply.js';
 import type { Actor } from './actor.js';
 import { buildArgs } from './args-build.js';
@@ -80,7 +80,7 @@ export class Pipeline {
       const decision = authorize(this.policy, inv.actor, command);
       if (!decision.allowed) {
         this.audit(inv, command, 'denied', started);
-        return this.finish({ status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(decision.reason)] }) });
+        return this.finish(inv.text, { status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(decision.reason)] }) });
       }
 
       const args = buildArgs(command, parsed, resolved.rest);
@@ -103,14 +103,14 @@ export class Pipeline {
         const needed = authorize(this.policy, inv.actor, { name: command.name, tier });
         if (!needed.allowed) {
           this.audit(inv, command, 'denied', started, undefined, tier);
-          return this.finish({ status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(needed.reason)] }) });
+          return this.finish(inv.text, { status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(needed.reason)] }) });
         }
       }
-      if (tier === 'destructive') return this.finish({ ...(await this.ask(command, ctx, started, tier)), public: isPublic });
+      if (tier === 'destructive') return this.finish(inv.text, { ...(await this.ask(command, ctx, started, tier)), public: isPublic });
       const out = await this.execute(command, ctx, started, tier);
-      return this.finish({ ...out, public: isPublic });
+      return this.finish(inv.text, { ...out, public: isPublic });
     } catch (e) {
-      return this.finish(this.failure(e, inv, command, started));
+      return this.finish(inv.text, this.failure(e, inv, command, started));
     }
   }
 
@@ -128,13 +128,13 @@ export class Pipeline {
     if (kind === 'run') return this.handle({ actor, text: arg });
     const handler = this.actionHandlers.get(kind);
     if (!handler) {
-      return this.finish({ status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks: [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')] }) });
+      return this.finish(undefined, { status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks: [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')] }) });
     }
     try {
       const out = await handler(actor, arg);
-      return this.finish({ status: out.severity === 'error' ? 'error' : 'ok', reply: out });
+      return this.finish(undefined, { status: out.severity === 'error' ? 'error' : 'ok', reply: out });
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
+      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -148,9 +148,9 @@ export class Pipeline {
     const started = this.deps.clock.now();
     try {
       const waiting = this.confirmations.take(id, actor, 'confirmed').payload;
-      return this.finish(await this.execute(waiting.command, waiting.ctx, started, waiting.tier));
+      return this.finish(waiting.ctx.line, await this.execute(waiting.command, waiting.ctx, started, waiting.tier));
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
+      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -158,13 +158,13 @@ export class Pipeline {
     try {
       const waiting = this.confirmations.take(id, actor, 'cancelled').payload;
       this.audit({ actor, text: waiting.ctx.line }, waiting.command, 'cancelled', waiting.started, undefined, waiting.tier);
-      return this.finish({
+      return this.finish(waiting.ctx.line, {
         status: 'cancelled',
         command: waiting.command,
         reply: reply({ title: 'Cancelled', blocks: [text(`\`${waiting.command.name}\` was cancelled. Nothing was changed.`)] }),
       });
     } catch (e) {
-      return this.finish({ status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
+      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
     }
   }
 
@@ -245,7 +245,13 @@ export class Pipeline {
     );
   }
 
-  private finish(out: Outcome): Outcome {
+  /**
+   * A line that carries a secret (`keys set x secret=…`, a body with api_key) is
+   * answered privately whatever the outcome: Discord shows a public reply's
+   * invocation, options included, to the channel.
+   */
+  private finish(line: string | undefined, out: Outcome): Outcome {
+    if (line !== undefined && lineCarriesSecret(line)) out.reply.private = true;
     if (this.deps.plexus.demo) out.reply.blocks.push(context(DEMO_NOTE));
     return out;
   }

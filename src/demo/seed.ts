@@ -149,6 +149,13 @@ export function demoSeed(now: number): DemoSeed {
   const m = mcpServers(rng);
   const traffic = generateTraffic(new Rng(0x7aff1c), { providers: p, aliases: a, keys: k }, now);
   const q = seedCheckers(now);
+  // A time-bound key (added after the traffic so the seeded figures stay as they were).
+  k['contractor-temp'] = {
+    secret: `sk-plexus-${new Rng(0xc0ffee).hex(32)}`,
+    comment: 'Contractor access, expires in 14 days',
+    allowRawPassthrough: false,
+    expiresAt: now + 14 * 86_400_000,
+  };
   return {
     providers: p,
     aliases: a,

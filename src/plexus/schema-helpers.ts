@@ -24,6 +24,8 @@ export const bool = boolLike.nullish();
 export const str = z.string().nullish();
 export const strList = z.array(z.string()).nullish();
 export const text = jsonText.nullish();
+/** A figure a checker may report as a word (`unknown`, `not_applicable`): read as null then. */
+export const measure = z.union([numberLike, z.string().transform(() => null)]).nullish();
 /** A count or total that reads as 0 when missing or null. */
 export const count = numberLike.nullish().transform((v) => v ?? 0);
 /** A list that reads as [] when missing or null. */

@@ -1,6 +1,6 @@
 /** Schemas of the runtime state: key quota status, provider quota checkers, cooldowns, performance, concurrency. */
 import { z } from 'zod';
-import { bool, count, listOf, num, str } from './schema-helpers.js';
+import { bool, count, listOf, measure, num, str } from './schema-helpers.js';
 
 /** One quota of a key in `quota/status/{key}` and `self/quota`. */
 export const quotaStatusEntrySchema = z.looseObject({
@@ -86,7 +86,7 @@ export const quotaMeterSchema = z.looseObject({
   limit: num,
   used: num,
   remaining: num,
-  utilizationPercent: num,
+  utilizationPercent: measure,
   status: str,
   periodValue: num,
   /** `hour` | `day` | … */
@@ -150,7 +150,7 @@ export const quotaHistoryEntrySchema = z.looseObject({
   used: num,
   remaining: num,
   utilizationState: str,
-  utilizationPercent: num,
+  utilizationPercent: measure,
   status: str,
   periodValue: num,
   periodUnit: str,

@@ -267,17 +267,21 @@ function findJsonBody(line: string): { start: number; end: number; value: unknow
   return undefined;
 }
 
+/** In the command language `key=` names an inference key (usage list key=web-app); it never holds a secret. */
+const NAME_ARGS = new Set(['key']);
+const isSecretArg = (name: string): boolean => !NAME_ARGS.has(name) && isSecretPath(name);
+
 function maskPairValues(text: string): string {
   return text.replace(PAIR_RE, (_m, pre: string, dashes: string, name: string, eq: string, value: string) =>
     // A non-secret value may still hold pairs of its own (a URL's query string).
-    `${pre}${dashes}${name}${eq}${isSecretPath(name) ? (alreadyMasked(value) ? value : maskQuoted(value)) : maskPairValues(value)}`,
+    `${pre}${dashes}${name}${eq}${isSecretArg(name) ? (alreadyMasked(value) ? value : maskQuoted(value)) : maskPairValues(value)}`,
   );
 }
 
 function maskPairs(text: string): string {
   return maskPairValues(maskTokenPatterns(text))
     .replace(FLAG_RE, (m, pre: string, dashes: string, name: string, sp: string, value: string) =>
-      isSecretPath(name) && !alreadyMasked(value) ? `${pre}${dashes}${name}${sp}${maskQuoted(value)}` : m,
+      isSecretArg(name) && !alreadyMasked(value) ? `${pre}${dashes}${name}${sp}${maskQuoted(value)}` : m,
     );
 }
 
@@ -298,4 +302,12 @@ export function maskCommandLine(line: string): string {
   return maskPairs(line).replace(JSON_FIELD_RE, (m, name: string, colon: string, value: string, end: string) =>
     isSecretField(name) && !value.startsWith(MASK) ? `"${name}"${colon}"${maskSecret(value)}${end === '"' ? '"' : ''}` : m,
   );
+}
+
+/** True when a command line holds a secret value (a secret-named pair or body field, or a credential shape). */
+export function lineCarriesSecret(line: string): boolean {
+  const body = findJsonBody(line);
+  const rest = body ? line.slice(0, body.start) + line.slice(body.end) : line;
+  if (maskPairs(rest) !== rest) return true;
+  return body !== undefined && JSON.stringify(maskDeep(body.value)) !== JSON.stringify(body.value);
 }

@@ -73,6 +73,7 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
       const att = path.match(/^\/attachments\/(\d+)\//);
       if (att) {
         const a = rest.attachments.get(att[1]!);
+        rest.downloads.push(att[1]!);
         res.writeHead(a ? 200 : 404, { 'content-type': a?.contentType ?? 'text/plain' });
         res.end(a?.data ?? 'Not Found');
         return;

@@ -72,9 +72,12 @@ export class DiscordRestState {
   readonly messages = new Map<string, FakeMessage>();
   readonly commands = new Map<string, Json[]>();
   readonly attachments = new Map<string, { name: string; data: Buffer; contentType: string }>();
+  /** Ids of attachments downloaded from the CDN route. */
+  readonly downloads: string[] = [];
   private readonly interactions = new Map<string, InteractionState>();
   private readonly byToken = new Map<string, InteractionState>();
   private commandVersion = 0;
+  private faults: { method: string; path: RegExp; status: number; json: unknown }[] = [];
   origin = '';
   gatewayUrl = '';
   now: () => number = Date.now;
@@ -84,6 +87,11 @@ export class DiscordRestState {
     readonly applicationId: string,
     readonly bot: FakeUser,
   ) {}
+
+  /** The next call matching `method` and `path` answers `status` with `json` (Discord's error shape by default). */
+  failNext(method: string, path: RegExp, status: number, json: unknown = { code: 50035, message: 'Invalid Form Body', errors: {} }): void {
+    this.faults.push({ method, path, status, json });
+  }
 
   /** Called when the gateway dispatches INTERACTION_CREATE. */
   registerInteraction(p: Json): void {
@@ -164,6 +172,12 @@ export class DiscordRestState {
       call.problems = problems;
       return answer(400, { code: 50035, message: 'Invalid Form Body', errors: { _errors: problems.map((p) => ({ code: 'BASE_TYPE_INVALID', message: p })) } });
     };
+    const fault = this.faults.findIndex((f) => f.method === method && f.path.test(path));
+    if (fault >= 0) {
+      const [f] = this.faults.splice(fault, 1);
+      call.interactionId = this.byToken.get(path.split('/')[3] ?? '')?.id ?? path.match(/^\/interactions\/(\d+)/)?.[1];
+      return answer(f!.status, f!.json);
+    }
     const authed = headers.authorization === `Bot ${this.token}`;
     const b = (body ?? {}) as Json;
     let m: RegExpMatchArray | null;
