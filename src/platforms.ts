@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startDiscord } from '../adapters/discord/index.js';
 import { startSlack } from '../adapters/slack/index.js';
 import type { App } from './app.js';
 import type { BotConfig } from './config.js';
@@ -19,6 +20,11 @@ export async function startPlatforms(opts: { app: App; config: BotConfig; logger
       const slack = await startSlack({ app, config, logger, port: config.port });
       running.push({ name: config.slack.appToken ? 'Slack (Socket Mode)' : `Slack (HTTP on port ${slack.port ?? config.port})`, stop: () => slack.stop() });
       posters.push(slack.poster);
+    }
+    if (config.discord) {
+      const discord = await startDiscord({ app, config, logger });
+      running.push({ name: `Discord (${config.discord.guildId ? `guild ${config.discord.guildId}` : 'global commands'})`, stop: () => discord.stop() });
+      posters.push(discord.poster);
     }
   } catch (e) {
     await stopAll(running, logger);
