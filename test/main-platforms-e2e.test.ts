@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from './fakes/discord-fake.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-api.js';
 import { postSigned, slashCommandFields } from './fakes/slack-signer.js';
@@ -21,6 +22,7 @@ const freePort = () =>
 
 let plexus: FakePlexus;
 let slack: FakeSlack;
+let discord: FakeDiscord;
 let bot: ChildProcess;
 let port: number;
 let stderr = '';
@@ -29,6 +31,7 @@ let exit: Promise<number | null>;
 beforeAll(async () => {
   plexus = await startFakePlexus();
   slack = await startFakeSlack();
+  discord = await startFakeDiscord();
   port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'plexus-bot-'));
   writeFileSync(join(dir, 'plexus-bot.yml'), 'access:\n  - platform: slack\n    channels: ["C0LLMOPS"]\n    tier: read\n');
@@ -43,6 +46,10 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_GUILD_ID: discord.guild.id,
+      DISCORD_API_URL: discord.apiUrl,
       PORT: String(port),
       STATE_DIR: join(dir, 'state'),
       LOG_LEVEL: 'info',
@@ -62,10 +69,16 @@ beforeAll(async () => {
 afterAll(async () => {
   if (bot.exitCode === null) bot.kill('SIGKILL');
   await slack.close();
+  await discord.close();
   await plexus.close();
 });
 
-describe('npm start with Slack credentials', () => {
+describe('npm start with Slack and Discord credentials', () => {
+  it('registers /plexus in the Discord guild', async () => {
+    const put = await discord.waitForCall((c) => c.method === 'PUT' && c.path.includes(`/applications/${discord.applicationId}/guilds/${discord.guild.id}/commands`), 15_000);
+    expect(JSON.stringify(put.body)).toContain('"name":"plexus"');
+  }, 20_000);
+
   it('serves /healthz, answers a signed /plexus command, and stops cleanly on SIGTERM', async () => {
     const hook = slack.hook('C0LLMOPS', 'U0ALICE');
     const body = new URLSearchParams(slashCommandFields({ text: 'cooldowns list', user: 'U0ALICE', channel: 'C0LLMOPS', responseUrl: hook })).toString();
@@ -79,5 +92,6 @@ describe('npm start with Slack credentials', () => {
     expect(await exit).toBe(0);
     expect(stderr).not.toContain(plexus.adminKey);
     expect(stderr).not.toContain(slack.botToken);
+    expect(stderr).not.toContain(discord.token);
   }, 30_000);
 });
