@@ -1,87 +1,22 @@
 /**
- * Pipeline overhead and burst behaviour, measured in one run against the same
- * local Plexus fake. Prints ratios against a raw undici baseline.
+ * `npm run bench`: every benchmark in one run, each printing ratios against a
+ * baseline it measures itself. `npm run bench -- pipeline slack` runs some.
  */
-import { performance } from 'node:perf_hooks';
-import pino from 'pino';
-import { Pool } from 'undici';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { systemClock } from '../src/core/clock.js';
-import { createPlexusClient } from '../src/plexus/client.js';
-import { renderText } from '../src/render/text.js';
-import { startFakePlexus } from '../test/fakes/plexus.js';
+import { benchPipeline } from './pipeline.js';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 600);
-const WARMUP = 100;
-const BURST = 500;
-const CONCURRENCY = 4;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+const benches: Record<string, () => Promise<boolean>> = {
+  pipeline: benchPipeline,
 };
 
-async function main() {
-  const fake = await startFakePlexus();
-  const config = { ...loadConfig({}), plexus: { baseUrl: fake.url, adminKey: fake.adminKey, concurrency: CONCURRENCY, timeoutMs: 15_000 } };
-  const logger = pino({ level: 'silent' });
-  const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, concurrency: CONCURRENCY, logger });
-  const { pipeline } = createApp({ config, plexus, logger, clock: systemClock });
-  const actor = { platform: 'console' as const, userId: 'bench', channelId: 'console', groups: [] };
-  const raw = new Pool(fake.url, { connections: CONCURRENCY });
-  const path = '/v0/management/cooldowns';
-
-  const viaRaw = async () => {
-    const res = await raw.request({ method: 'GET', path, headers: { 'x-admin-key': fake.adminKey, accept: 'application/json' } });
-    await res.body.json();
-  };
-  const viaPipeline = async () => {
-    const out = await pipeline.handle({ actor, text: 'cooldowns list' });
-    if (out.status !== 'ok') throw new Error(`bench command failed: ${renderText(out.reply)}`);
-    renderText(out.reply);
-  };
-
-  for (let i = 0; i < WARMUP; i++) {
-    await viaRaw();
-    await viaPipeline();
-  }
-  const rawTimes: number[] = [];
-  const pipeTimes: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    // Interleaved so drift on the machine hits both sides alike.
-    for (const [fn, times] of i % 2 === 0 ? ([[viaRaw, rawTimes], [viaPipeline, pipeTimes]] as const) : ([[viaPipeline, pipeTimes], [viaRaw, rawTimes]] as const)) {
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
-    }
-  }
-  const rawMedian = median(rawTimes);
-  const pipeMedian = median(pipeTimes);
-  console.log(`single command (cooldowns list, ${ITERATIONS} interleaved runs)`);
-  console.log(`  raw undici GET median     ${(rawMedian * 1000).toFixed(0)} µs`);
-  console.log(`  whole pipeline median     ${(pipeMedian * 1000).toFixed(0)} µs`);
-  console.log(`  ratio pipeline / raw      ${(pipeMedian / rawMedian).toFixed(3)}  (target <= 1.10)`);
-
-  // A little server latency so requests overlap and the in-flight bound is really exercised.
-  fake.reset();
-  fake.delay(2);
-  const t0 = performance.now();
-  const outcomes = await Promise.all(Array.from({ length: BURST }, () => pipeline.handle({ actor, text: 'cooldowns list' })));
-  const burstMs = performance.now() - t0;
-  const answered = outcomes.filter((o) => o.status === 'ok').length;
-  const rawBurst0 = performance.now();
-  await Promise.all(Array.from({ length: BURST }, viaRaw));
-  const rawBurstMs = performance.now() - rawBurst0;
-  console.log(`burst of ${BURST} concurrent commands (concurrency ${CONCURRENCY})`);
-  console.log(`  answered                  ${answered}/${BURST}`);
-  console.log(`  max in flight at Plexus   ${fake.maxInFlight} (limit ${CONCURRENCY})`);
-  console.log(`  wall time                 ${burstMs.toFixed(0)} ms; raw undici burst ${rawBurstMs.toFixed(0)} ms; ratio ${(burstMs / rawBurstMs).toFixed(3)}`);
-
-  await raw.close();
-  await plexus.close();
-  await fake.close();
-  if (answered !== BURST || fake.maxInFlight > CONCURRENCY) process.exitCode = 1;
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in benches));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
 }
-
-void main();
+let ok = true;
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  ok = (await run()) && ok;
+}
+process.exitCode = ok ? 0 : 1;
