@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { consoleUser, startHarness, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const writes = () => managementCalls().filter((r) => r.method !== 'GET');
-const confirm = (id: string) => h.app.pipeline.confirm(id, consoleUser);
+const h = useHarness();
 
 const CODING = '{"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}';
 
@@ -39,25 +29,25 @@ describe('aliases set and patch', () => {
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('Alias coding created');
     expect(h.text(o)).toContain('default: in_order: anthropic/claude-sonnet-4-5, openai/gpt-4o');
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v0/management/aliases/coding']);
-    expect(state().aliases.coding!.target_groups[0]!.targets.map((t) => t.provider)).toEqual(['anthropic', 'openai']);
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v0/management/aliases/coding']);
+    expect(h.state().aliases.coding!.target_groups[0]!.targets.map((t) => t.provider)).toEqual(['anthropic', 'openai']);
   });
 
   it('a cycle is the server’s 500, shown with what it most likely means; nothing is saved', async () => {
-    const before = structuredClone(state().aliases.smart);
+    const before = structuredClone(h.state().aliases.smart);
     const o = await h.run('aliases set smart {"target_groups":[{"name":"loop","selector":"random","targets":[{"alias":"smart"}]}]}');
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Plexus refused the request');
     expect(h.text(o)).toContain('Internal server error (HTTP 500)');
     expect(h.text(o)).toContain('an `alias` target leads back to this alias (a cycle)');
-    expect(state().aliases.smart).toEqual(before);
+    expect(h.state().aliases.smart).toEqual(before);
   });
 
   it('an invalid body is the server’s 400 with the field path', async () => {
     const o = await h.run('aliases set broken {"target_groups":[{"name":"g","selector":"fastest","targets":[]}]}');
     expect(h.text(o)).toContain('Validation failed');
     expect(h.text(o)).toContain('• target_groups[0].selector: Invalid option');
-    expect(state().aliases.broken).toBeUndefined();
+    expect(h.state().aliases.broken).toBeUndefined();
   });
 
   it('patch answers before → after and warns about targets that cannot serve', async () => {
@@ -67,8 +57,8 @@ describe('aliases set and patch', () => {
     expect(text).toContain('group default: latency: groq/llama-3.3-70b-versatile, openai/gpt-4o-mini, anthropic/claude-haiku-4-5 → latency: groq/llama-3.1-8b-instant, azure-eu/gpt-4o, mistral/small');
     expect(text).toContain('azure-eu/gpt-4o: provider `azure-eu` is disabled');
     expect(text).toContain('mistral/small: no provider `mistral` is configured');
-    expect(JSON.parse(writes()[0]!.body)).toMatchObject({ sticky_session: true });
-    expect(state().aliases.fast!.sticky_session).toBe(true);
+    expect(JSON.parse(h.writes()[0]!.body)).toMatchObject({ sticky_session: true });
+    expect(h.state().aliases.fast!.sticky_session).toBe(true);
   });
 
   it('refuses bad input before any request', async () => {
@@ -77,7 +67,7 @@ describe('aliases set and patch', () => {
     expect(h.text(await h.run('aliases patch smart priority=fastest'))).toContain('priority: expected selector or api_match');
     expect(h.text(await h.run('aliases patch smart selector=cost'))).toContain('unknown field selector=');
     expect(h.text(await h.run('aliases patch smart'))).toContain('nothing to change');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -85,10 +75,10 @@ describe('aliases delete and delete-all', () => {
   it('delete goes to models/{id} after confirmation, and says what goes', async () => {
     const asked = await h.run('aliases delete cheap');
     expect(h.text(asked)).toContain('Alias `cheap` will be deleted, with 1 group and 3 targets');
-    expect(writes()).toHaveLength(0);
-    expect((await confirm(asked.confirmationId!)).status).toBe('ok');
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /v0/management/models/cheap']);
-    expect(state().aliases.cheap).toBeUndefined();
+    expect(h.writes()).toHaveLength(0);
+    expect((await h.confirm(asked.confirmationId!)).status).toBe('ok');
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /v0/management/models/cheap']);
+    expect(h.state().aliases.cheap).toBeUndefined();
     expect(h.text(await h.run('aliases get cheap'))).toContain("Alias 'cheap' not found");
   });
 
@@ -96,17 +86,17 @@ describe('aliases delete and delete-all', () => {
     const o = await h.run('aliases delete nope');
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain("Alias 'nope' not found");
-    expect(writes()).toHaveLength(0);
+    expect(h.writes()).toHaveLength(0);
   });
 
   it('delete-all counts and names the aliases that go; afterwards there are none', async () => {
-    const names = Object.keys(state().aliases);
+    const names = Object.keys(h.state().aliases);
     const asked = await h.run('aliases delete-all');
     expect(h.text(asked)).toContain(`All ${names.length} aliases will be deleted: ${names.join(', ')}.`);
-    const done = await confirm(asked.confirmationId!);
+    const done = await h.confirm(asked.confirmationId!);
     expect(h.text(done)).toContain(`${names.length} aliases deleted.`);
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /v0/management/models']);
-    expect(state().aliases).toEqual({});
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['DELETE /v0/management/models']);
+    expect(h.state().aliases).toEqual({});
     expect(h.text(await h.run('aliases list'))).toContain('No aliases are defined.');
   });
 });

@@ -2,29 +2,18 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operationTier } from '../src/commands/openapi-doc.js';
 import { demoSecrets } from '../src/demo/seed.js';
-import { slackUser, startHarness, type Harness } from './support/harness.js';
+import { consoleAllSlackRead, slackUser, useHarness } from './support/harness.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DOC = '/.well-known/plexus/openapi.json';
 const TEN_MINUTES = 10 * 60 * 1000;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', tier: 'read' },
-      { platform: 'slack', users: ['U0WRITER'], tier: 'write' },
-    ],
-  });
+const h = useHarness({
+  access: [...consoleAllSlackRead, { platform: 'slack', users: ['U0WRITER'], tier: 'write' }],
 });
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const calls = (method?: string) => h.fake.requests.filter((r) => r.path.startsWith('/v0/') && (!method || r.method === method));
 const docFetches = () => h.fake.requests.filter((r) => r.path === DOC).length;
 /** Forgets the cached document (it lives 10 minutes per client). */
 const expireDoc = () => h.clock.advance(TEN_MINUTES + 1);
@@ -110,7 +99,7 @@ describe('api call', () => {
     expect(o.status).toBe('ok');
     expect(o.reply.blocks.some((b) => b.type === 'code' && b.text.includes('"provider": "groq"'))).toBe(true);
     expect(h.text(o)).toContain('GET /v0/management/cooldowns → HTTP 200');
-    expect(calls().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v0/management/cooldowns']);
+    expect(h.calls().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v0/management/cooldowns']);
   });
 
   it('fills path parameters, sends the rest as query, and confirms a destructive operation first', async () => {
@@ -118,10 +107,10 @@ describe('api call', () => {
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain('It sends `DELETE /v0/management/cooldowns/groq` with model');
     expect(h.text(asked)).toContain('Curated command: `cooldowns clear`');
-    expect(calls('DELETE')).toHaveLength(0);
+    expect(h.calls('DELETE')).toHaveLength(0);
     const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
     expect(done.status).toBe('ok');
-    const [del] = calls('DELETE');
+    const [del] = h.calls('DELETE');
     expect(del?.path).toBe('/v0/management/cooldowns/groq');
     expect(del?.query).toBe('model=llama-3.3-70b-versatile');
     expect(h.text(await h.run('api call getV0ManagementCooldowns'))).not.toContain('groq');
@@ -134,13 +123,13 @@ describe('api call', () => {
     expect(h.text(noParam)).toContain('Usage: api call deleteV0ManagementCooldownsByprovider provider=<provider>');
     const noBody = await h.run('api call putV0ManagementUserquotasByname name=nightly');
     expect(h.text(noBody)).toContain('missing a JSON body');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('sends the JSON body of a write', async () => {
     const o = await h.run('api call putV0ManagementUserquotasByname name=nightly {"type":"daily","limitType":"requests","limit":10}');
     expect(o.status).toBe('ok');
-    const [put] = calls('PUT');
+    const [put] = h.calls('PUT');
     expect(put?.path).toBe('/v0/management/user-quotas/nightly');
     expect(JSON.parse(put?.body ?? '')).toEqual({ type: 'daily', limitType: 'requests', limit: 10 });
     expect(h.text(await h.run('api call getV0ManagementUserquotasByname name=nightly'))).toContain('"limit": 10');
@@ -157,7 +146,7 @@ describe('api call', () => {
     const restart = await h.run('api call postV0ManagementRestart', writer);
     expect(restart.status).toBe('denied');
     expect(h.text(restart)).toContain('needs the destructive tier');
-    expect(calls().map((r) => r.method)).toEqual(['GET', 'PATCH']);
+    expect(h.calls().map((r) => r.method)).toEqual(['GET', 'PATCH']);
   });
 
   it('masks secrets in answers', async () => {

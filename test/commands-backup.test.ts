@@ -2,37 +2,24 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../adapters/console/console-adapter.js';
 import type { Outcome } from '../src/core/pipeline.js';
 import { demoSecrets } from '../src/demo/seed.js';
 import { renderText } from '../src/render/text.js';
-import { startFakePlexus } from './fakes/plexus.js';
-import { consoleUser, FakeClock, slackUser, startHarness, type Harness } from './support/harness.js';
+import { consoleAllSlackRead, consoleUser, slackUser, useHarness } from './support/harness.js';
 
-let h: Harness;
+const h = useHarness({
+  fakeFollowsClock: true,
+  access: [...consoleAllSlackRead, { platform: 'slack', users: ['U0ADMIN'], tier: 'destructive' }],
+});
 let dir: string;
 const admin = slackUser('U0ADMIN');
 beforeAll(async () => {
-  h = await startHarness({
-    fake: await startFakePlexus({ now: () => new FakeClock().now() }),
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', tier: 'read' },
-      { platform: 'slack', users: ['U0ADMIN'], tier: 'destructive' },
-    ],
-  });
   dir = await mkdtemp(join(tmpdir(), 'plexus-backup-test-'));
 });
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => h.fake.reset());
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const calls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const state = () => h.fake.gateway.state;
 /** Everything a user or a log reader could see of an outcome: its text and the reply without the file bytes. */
 const visible = (o: Outcome) => [renderText(o.reply), JSON.stringify({ ...o.reply, file: o.reply.file ? { ...o.reply.file, content: undefined } : undefined })].join('\n');
 
@@ -43,7 +30,7 @@ async function confirmAs(text: string, actor = consoleUser, attachments?: { name
 
 describe('backup', () => {
   it('warns that the file holds secrets, then delivers it privately: secrets in the file only, never in a reply or a log line', async () => {
-    const secrets = demoSecrets(state());
+    const secrets = demoSecrets(h.state());
     const { asked, done } = await confirmAs('backup');
     expect(h.text(asked)).toContain('holds every secret of this Plexus in clear');
     expect(done.status).toBe('ok');
@@ -58,7 +45,7 @@ describe('backup', () => {
   });
 
   it('--full is a tar.gz with the logs, counted in the confirmation and the reply', async () => {
-    const usage = state().usage.length;
+    const usage = h.state().usage.length;
     const { asked, done } = await confirmAs('backup --full');
     expect(h.text(asked)).toContain(`--full adds the logs: ${usage.toLocaleString('en-US')} usage records`);
     expect(done.reply.file?.name).toMatch(/\.tar\.gz$/);
@@ -68,7 +55,7 @@ describe('backup', () => {
   });
 
   it('in the console, the file is written mode 0600 and only its path is printed', async () => {
-    const secrets = demoSecrets(state());
+    const secrets = demoSecrets(h.state());
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
@@ -90,8 +77,8 @@ describe('restore', () => {
     const { done: b } = await confirmAs('backup');
     const file = join(dir, 'config-backup.json');
     await writeFile(file, b.reply.file!.content!);
-    delete state().keys['alice-dev'];
-    state().userQuotas['extra-quota'] = { type: 'daily', limitType: 'requests', limit: 5 };
+    delete h.state().keys['alice-dev'];
+    h.state().userQuotas['extra-quota'] = { type: 'daily', limitType: 'requests', limit: 5 };
 
     h.fake.reset();
     const { asked, done } = await confirmAs(`restore ${file}`);
@@ -100,10 +87,10 @@ describe('restore', () => {
     expect(t).toContain('• keys: 5 now → 6 from the file');
     expect(t).toContain('• user quotas: 5 now → 4 from the file');
     expect(t).not.toContain('stop working');
-    expect(calls().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(h.calls().filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(done.status).toBe('ok');
-    expect(state().keys['alice-dev']).toBeDefined();
-    expect(state().userQuotas['extra-quota']).toBeUndefined();
+    expect(h.state().keys['alice-dev']).toBeDefined();
+    expect(h.state().userQuotas['extra-quota']).toBeUndefined();
     expect(h.text(done)).toMatch(/api_keys\s+6/);
     expect(done.reply.actions).toEqual([{ id: 'run:restart', label: 'Restart Plexus', style: 'danger' }]);
 
@@ -117,9 +104,9 @@ describe('restore', () => {
 
   it('from a Slack attachment (full archive): counts the logs that are replaced and names keys that stop working', async () => {
     const { done: b } = await confirmAs('backup --full');
-    const usage = state().usage.length;
-    state().usage = [];
-    state().keys['temp-key'] = { secret: 'sk-plexus-temp-0123456789abcdef', allowRawPassthrough: false };
+    const usage = h.state().usage.length;
+    h.state().usage = [];
+    h.state().keys['temp-key'] = { secret: 'sk-plexus-temp-0123456789abcdef', allowRawPassthrough: false };
     const archive = { name: 'plexus-backup.tar.gz', content: b.reply.file!.content! };
     const { asked, done } = await confirmAs('restore', admin, [archive]);
     expect(h.text(asked)).toContain(`• usage records: 0 now → ${usage.toLocaleString('en-US')} from the file`);
@@ -127,8 +114,8 @@ describe('restore', () => {
     expect(h.text(asked)).not.toContain('sk-plexus-temp');
     expect(done.status).toBe('ok');
     expect(h.fake.requests.find((r) => r.path === '/v0/management/restore')?.headers['content-type']).toBe('application/gzip');
-    expect(state().usage).toHaveLength(usage);
-    expect(state().keys['temp-key']).toBeUndefined();
+    expect(h.state().usage).toHaveLength(usage);
+    expect(h.state().keys['temp-key']).toBeUndefined();
   });
 
   it('refuses, before any request: no backup, a path outside the console, a file that is not a backup', async () => {
@@ -139,16 +126,16 @@ describe('restore', () => {
     const noFlag = await confirmAs('restore', admin, [{ name: 'x.json', content: Buffer.from('{"data":{}}') }]);
     expect(h.text(noFlag.asked)).toContain('the `plexus_backup` field is missing');
     expect(h.text((await confirmAs(`restore ${join(dir, 'missing.json')}`)).asked)).toContain('No file');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it("renders Plexus' refusal with its message and changes nothing", async () => {
     h.fake.failNext(1, 400, JSON.stringify({ error: 'Invalid backup: missing data field' }), { method: 'POST' });
-    const keys = Object.keys(state().keys).length;
+    const keys = Object.keys(h.state().keys).length;
     const { done } = await confirmAs('restore examples/plexus-backup-example.json');
     expect(done.status).toBe('error');
     expect(h.text(done)).toContain('Invalid backup: missing data field');
-    expect(Object.keys(state().keys)).toHaveLength(keys);
+    expect(Object.keys(h.state().keys)).toHaveLength(keys);
   });
 });
 
@@ -157,7 +144,7 @@ describe('restart', () => {
     const asked = await h.run('restart');
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain('It comes back only if a process supervisor starts it again');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
     h.app.pipeline.cancel(asked.confirmationId!, consoleUser);
   });
 });

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
 import { catalog } from '../src/core/catalog.js';
 import { demoSecrets } from '../src/demo/seed.js';
-import { slackUser, startHarness, type Harness } from './support/harness.js';
+import { consoleAllSlackRead, slackUser, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', tier: 'read' },
-    ],
-  });
-});
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const calls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
+const h = useHarness({ access: consoleAllSlackRead });
 const settings = () => h.fake.gateway.state.settings;
 
 describe('settings', () => {
@@ -46,7 +34,7 @@ describe('settings', () => {
     expect(settings().default_quotas).toBeNull();
     h.fake.reset();
     expect(h.text(await h.run('settings set'))).toContain('nothing to set');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -91,7 +79,7 @@ describe('config sections: read without values, write with them', () => {
     const t = h.text(await h.run('config cooldown'));
     expect(t).toContain('initialMinutes: 2');
     expect(t).toContain('maxMinutes:     300');
-    expect(calls().map((r) => r.method)).toEqual(['GET']);
+    expect(h.calls().map((r) => r.method)).toEqual(['GET']);
   });
 
   it('writes with name=value, coerced by the schema, and shows before → after', async () => {
@@ -125,7 +113,7 @@ describe('config sections: read without values, write with them', () => {
     expect(h.text(await h.run('config cooldown initialMinutes=soon'))).toContain('initialMinutes: expected a number');
     expect(h.text(await h.run('config cooldown minutes=3'))).toContain('unknown option minutes=');
     expect(h.text(await h.run('config timeout defaultSeconds=1.5'))).toContain('expected a whole number');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('a reader may read a section but not write it; the write is not sent', async () => {
@@ -134,7 +122,7 @@ describe('config sections: read without values, write with them', () => {
     const denied = await h.run('config timeout defaultSeconds=30', reader);
     expect(denied.status).toBe('denied');
     expect(h.text(denied)).toContain('`config timeout` needs the write tier; you have the read tier');
-    expect(calls().some((r) => r.method === 'PATCH')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'PATCH')).toBe(false);
     expect(h.text(await h.run('help config timeout', reader))).toContain('PATCH /v0/management/config/timeout (write)');
   });
 

@@ -1,23 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderText } from '../src/render/text.js';
-import { startFakePlexus } from './fakes/plexus.js';
-import { consoleUser, startHarness, type Harness } from './support/harness.js';
+import { T0, useHarness } from './support/harness.js';
 
-const T0 = Date.parse('2026-11-26T12:00:00Z');
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ fake: await startFakePlexus({ now: () => h?.clock.now() ?? T0 }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const writes = () => managementCalls().filter((r) => r.method !== 'GET');
-const confirm = (id: string) => h.app.pipeline.confirm(id, consoleUser);
+const h = useHarness({ fakeFollowsClock: true });
 
 describe('debug on / off / status', () => {
   it('turns tracing on for one provider, answers before → after, and status shows it', async () => {
@@ -25,16 +10,16 @@ describe('debug on / off / status', () => {
     expect(on.status).toBe('ok');
     expect(h.text(on)).toContain('tracing: off → on');
     expect(h.text(on)).toContain('providers: all → groq');
-    expect(writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([['PATCH', '/v0/management/debug', { enabled: true, providers: ['groq'] }]]);
-    expect(state().debug).toMatchObject({ enabled: true, providers: ['groq'] });
+    expect(h.writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([['PATCH', '/v0/management/debug', { enabled: true, providers: ['groq'] }]]);
+    expect(h.state().debug).toMatchObject({ enabled: true, providers: ['groq'] });
     expect(h.text(await h.run('debug status'))).toMatch(/Tracing:\s+on\nProviders:\s+groq/);
 
     const off = await h.run('debug off');
     expect(h.text(off)).toContain('tracing: on → off');
-    expect(state().debug).toMatchObject({ enabled: false, providers: ['groq'] });
+    expect(h.state().debug).toMatchObject({ enabled: false, providers: ['groq'] });
     const cleared = await h.run('debug on providers=');
     expect(h.text(cleared)).toContain('providers: groq → all');
-    expect(state().debug.providers).toBeNull();
+    expect(h.state().debug.providers).toBeNull();
     await h.run('debug off');
   });
 
@@ -42,8 +27,8 @@ describe('debug on / off / status', () => {
     const o = await h.run('debug on providers=groq,grok keys=nobody');
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Plexus has no provider `grok`, no key `nobody`. Nothing was changed.');
-    expect(writes()).toHaveLength(0);
-    expect(state().debug.enabled).toBe(false);
+    expect(h.writes()).toHaveLength(0);
+    expect(h.state().debug.enabled).toBe(false);
   });
 
   it('refuses bad input before any request', async () => {
@@ -52,7 +37,7 @@ describe('debug on / off / status', () => {
     expect(h.text(await h.run('debug toggle-self key=web-app enabled=perhaps'))).toContain('enabled: expected true or false');
     expect(h.text(await h.run('debug logs limit=0'))).toContain('limit: must be at least 1');
     expect(h.text(await h.run('debug log x'))).toContain('expected a request id');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -60,11 +45,11 @@ describe('debug toggle-self', () => {
   it('sets one key’s own switch through ?keyName=, and off again', async () => {
     const on = await h.run('debug toggle-self key=ci-pipeline');
     expect(h.text(on)).toContain('Tracing for key ci-pipeline: on');
-    const call = writes()[0]!;
+    const call = h.writes()[0]!;
     expect([call.method, call.path, call.query, JSON.parse(call.body)]).toEqual(['POST', '/v0/management/self/debug/toggle', 'keyName=ci-pipeline', { enabled: true }]);
-    expect(state().keyTrace.has('ci-pipeline')).toBe(true);
+    expect(h.state().keyTrace.has('ci-pipeline')).toBe(true);
     await h.run('debug toggle-self key=ci-pipeline enabled=false');
-    expect(state().keyTrace.has('ci-pipeline')).toBe(false);
+    expect(h.state().keyTrace.has('ci-pipeline')).toBe(false);
   });
 
   it('shows the server’s message for an unknown key', async () => {
@@ -79,14 +64,14 @@ describe('debug logs and one trace', () => {
 
   it('lists traces with full ids and pages', async () => {
     const o = await h.run('debug logs limit=2');
-    const newest = [...state().debugLogs].sort((a, b) => b.createdAt - a.createdAt);
+    const newest = [...h.state().debugLogs].sort((a, b) => b.createdAt - a.createdAt);
     expect(h.text(o)).toContain(newest[0]!.requestId);
     expect(h.text(o)).toContain(newest[1]!.requestId);
     expect(h.text(o)).toContain(`Showing 1–2 of ${newest.length}. Next page: \`debug logs limit=2 offset=2\``);
   });
 
   it('shows a trace privately, with credentials in headers and payloads masked, in text and --json', async () => {
-    state().debugLogs.push({
+    h.state().debugLogs.push({
       requestId: 'feedface-1111-4222-8333-444455556666',
       createdAt: T0 - 60_000,
       rawRequest: JSON.stringify({ model: 'fast', api_key: SECRETS[1], messages: [{ role: 'user', content: `my token is Bearer ${SECRETS[3]}` }] }),
@@ -121,24 +106,24 @@ describe('debug logs and one trace', () => {
 
 describe('debug delete and clear', () => {
   it('deletes one trace after confirmation; it is gone afterwards', async () => {
-    const target = [...state().debugLogs].sort((a, b) => b.createdAt - a.createdAt)[1]!;
+    const target = [...h.state().debugLogs].sort((a, b) => b.createdAt - a.createdAt)[1]!;
     const asked = await h.run(`debug delete ${target.requestId.slice(0, 8)}`);
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain(`The trace of request \`${target.requestId}\` will be deleted`);
-    expect(writes()).toHaveLength(0);
-    expect((await confirm(asked.confirmationId!)).status).toBe('ok');
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /v0/management/debug/logs/${target.requestId}`]);
-    expect(state().debugLogs.some((l) => l.requestId === target.requestId)).toBe(false);
+    expect(h.writes()).toHaveLength(0);
+    expect((await h.confirm(asked.confirmationId!)).status).toBe('ok');
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /v0/management/debug/logs/${target.requestId}`]);
+    expect(h.state().debugLogs.some((l) => l.requestId === target.requestId)).toBe(false);
     expect(h.text(await h.run(`debug log ${target.requestId}`))).toContain('No debug trace has the request id');
   });
 
   it('clear says how many traces go, and afterwards there are none', async () => {
-    const n = state().debugLogs.length;
+    const n = h.state().debugLogs.length;
     const asked = await h.run('debug clear');
     expect(h.text(asked)).toContain(`All ${n} captured traces will be deleted`);
-    const done = await confirm(asked.confirmationId!);
+    const done = await h.confirm(asked.confirmationId!);
     expect(h.text(done)).toContain(`${n} traces deleted`);
-    expect(state().debugLogs).toHaveLength(0);
+    expect(h.state().debugLogs).toHaveLength(0);
     expect(h.text(await h.run('debug logs'))).toContain('No traces captured.');
   });
 });

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
-import { slackUser, startHarness, type Harness } from './support/harness.js';
+import { slackUser, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', channels: ['C0LLMOPS'], tier: 'read' },
-    ],
-  });
+const h = useHarness({
+  access: [
+    { platform: 'console', tier: 'destructive' },
+    { platform: 'slack', channels: ['C0LLMOPS'], tier: 'read' },
+  ],
+  reset: false,
 });
-afterAll(() => h.close());
 
 const reader = slackUser('U0READER', 'C0LLMOPS');
 const nobody = slackUser('U0READER', 'C0RANDOM');

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderText } from '../src/render/text.js';
-import { startFakePlexus } from './fakes/plexus.js';
-import { consoleUser, startHarness, type Harness } from './support/harness.js';
+import { consoleUser, T0, useHarness } from './support/harness.js';
 
-const T0 = Date.parse('2026-11-26T12:00:00Z');
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ fake: await startFakePlexus({ now: () => h?.clock.now() ?? T0 }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const writes = () => managementCalls().filter((r) => r.method !== 'GET');
+const h = useHarness({ fakeFollowsClock: true });
 const surfaces = (o: { reply: unknown }) => `${renderText(o.reply as never)}\n${JSON.stringify(o.reply)}`;
 const log = () => h.logs.join('\n');
 
 describe('keys get', () => {
   it('shows scope and quotas with the secret masked', async () => {
-    const secret = state().keys['support-bot']!.secret;
+    const secret = h.state().keys['support-bot']!.secret;
     const o = await h.run('keys get support-bot');
     expect(h.text(o)).toMatch(/Allowed models:\s+fast, cheap/);
     expect(h.text(o)).toMatch(new RegExp(`Secret:\\s+••••${secret.slice(-4)}`));
@@ -39,10 +25,10 @@ describe('keys set', () => {
     expect(o.reply.private).toBe(true);
     expect(h.text(o)).toContain('Key partner-acme created');
     expect(h.text(o)).toMatch(/Secret:\s+••••0000/);
-    const put = writes()[0]!;
+    const put = h.writes()[0]!;
     expect(put.method).toBe('PUT');
     expect(JSON.parse(put.body)).toEqual({ secret: SECRET, comment: 'ACME integration', allowedModels: ['fast', 'cheap'], allowRawPassthrough: false });
-    expect(state().keys['partner-acme']).toMatchObject({ secret: SECRET, allowedModels: ['fast', 'cheap'] });
+    expect(h.state().keys['partner-acme']).toMatchObject({ secret: SECRET, allowedModels: ['fast', 'cheap'] });
     expect(surfaces(o)).not.toContain(SECRET);
     expect(log()).not.toContain(SECRET);
   });
@@ -69,22 +55,22 @@ describe('keys set', () => {
     expect(missing.reply.private).toBe(true);
     expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} allowRawPassthrough=maybe`))).toContain('allowRawPassthrough: expected true or false');
     expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} expiresInMinutes=0`))).toContain('expiresInMinutes: must be at least 1');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('keys patch', () => {
   it('changes fields with before → after and leaves the secret alone', async () => {
-    const secret = state().keys['ci-pipeline']!.secret;
+    const secret = h.state().keys['ci-pipeline']!.secret;
     const o = await h.run('keys patch ci-pipeline quotas=requests-daily,monthly-cost comment="GitHub Actions (evals)"');
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('comment: GitHub Actions eval runs → GitHub Actions (evals)');
     expect(h.text(o)).toContain('quotas: requests-daily → requests-daily, monthly-cost');
     expect(h.text(o)).not.toContain('secret');
-    expect(writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([
+    expect(h.writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([
       ['PATCH', '/v0/management/keys/ci-pipeline', { quotas: ['requests-daily', 'monthly-cost'], comment: 'GitHub Actions (evals)' }],
     ]);
-    expect(state().keys['ci-pipeline']).toMatchObject({ secret, quotas: ['requests-daily', 'monthly-cost'] });
+    expect(h.state().keys['ci-pipeline']).toMatchObject({ secret, quotas: ['requests-daily', 'monthly-cost'] });
   });
 
   it('shows the server’s refusal of a managed field', async () => {
@@ -98,30 +84,30 @@ describe('keys patch', () => {
     expect(h.text(o)).toContain('`keys rotate ci-pipeline`');
     expect(h.text(await h.run('keys patch ci-pipeline quota=requests-daily'))).toContain('unknown field quota=');
     expect(h.text(await h.run('keys patch ci-pipeline'))).toContain('nothing to change');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('keys rotate', () => {
   it('confirms first, then shows the new secret once, privately; the old one is gone', async () => {
-    const old = state().keys['analytics-batch']!.secret;
+    const old = h.state().keys['analytics-batch']!.secret;
     const asked = await h.run('keys rotate analytics-batch');
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain(`The secret of key \`analytics-batch\` ("Nightly analytics batch jobs") (••••${old.slice(-4)}) stops working at once`);
-    expect(writes()).toHaveLength(0);
+    expect(h.writes()).toHaveLength(0);
     const done = await h.app.pipeline.confirm(asked.confirmationId!, consoleUser);
     expect(done.reply.private).toBe(true);
-    const fresh = state().keys['analytics-batch']!.secret;
+    const fresh = h.state().keys['analytics-batch']!.secret;
     expect(fresh).not.toBe(old);
     expect(h.text(done)).toContain(`New secret (shown once): ${fresh}`);
-    expect(writes().map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual(['POST /v0/management/self/rotate?keyName=analytics-batch']);
+    expect(h.writes().map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual(['POST /v0/management/self/rotate?keyName=analytics-batch']);
     expect(log()).not.toContain(fresh);
   });
 
   it('an unknown key is refused at the prompt with the server’s message', async () => {
     const o = await h.run('keys rotate nope');
     expect(h.text(o)).toContain("API key 'nope' not found");
-    expect(writes()).toHaveLength(0);
+    expect(h.writes()).toHaveLength(0);
   });
 });
 
@@ -133,8 +119,8 @@ describe('keys disable', () => {
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('Key contractor disabled');
     expect(h.text(o)).toContain('it would have expired in 2 h');
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v0/management/keys/contractor/disable']);
-    expect(state().keys.contractor!.disabledAt).toBe(T0);
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v0/management/keys/contractor/disable']);
+    expect(h.state().keys.contractor!.disabledAt).toBe(T0);
     expect(h.text(await h.run('keys get contractor'))).toContain('Key contractor (disabled)');
   });
 
@@ -144,7 +130,7 @@ describe('keys disable', () => {
     expect(h.text(o)).toContain('Plexus refused: Only time-bound keys can be disabled');
     expect(h.text(o)).toContain('Nothing was changed');
     expect(h.text(o)).toContain('`keys delete web-app`');
-    expect(state().keys['web-app']!.disabledAt).toBeUndefined();
+    expect(h.state().keys['web-app']!.disabledAt).toBeUndefined();
   });
 
   it('an unknown key is an error with the server’s message', async () => {

@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../src/render/format.js';
-import { slackUser, startHarness, type Harness } from './support/harness.js';
+import { consoleAllSlackRead, slackUser, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', tier: 'read' },
-    ],
-  });
-});
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const calls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
+const h = useHarness({ access: consoleAllSlackRead });
 const logging = () => h.fake.gateway.state.logging;
 
 describe('logging level', () => {
@@ -33,7 +21,7 @@ describe('logging level', () => {
   it('refuses an unknown level before any request, and a server 400 reaches the user with its message', async () => {
     const bad = await h.run('logging level loud');
     expect(h.text(bad)).toContain('expected one of error, warn, info, debug, verbose, silly');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
     h.fake.failNext(1, 400, JSON.stringify({ error: "Invalid log level 'silly'. Supported levels: error, warn, info", supportedLevels: ['error', 'warn', 'info'] }), { method: 'PUT' });
     const refused = await h.run('logging level silly');
     expect(refused.status).toBe('error');
@@ -47,7 +35,7 @@ describe('logging level', () => {
     const denied = await h.run('logging level debug', reader);
     expect(denied.status).toBe('denied');
     expect(h.text(denied)).toContain('needs the write tier');
-    expect(calls().some((r) => r.method === 'PUT')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'PUT')).toBe(false);
   });
 });
 
@@ -67,7 +55,7 @@ describe('logging modules', () => {
   it('refuses a malformed body before any request', async () => {
     expect(h.text(await h.run('logging modules {"modules":[1,2]}'))).toContain('modules.0: Invalid input: expected string');
     expect(h.text(await h.run('logging modules {"levels":["x"]}'))).toContain('unknown option levels=');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -84,7 +72,7 @@ describe('logs reset', () => {
     expect(t).toContain(`${formatNumber(counts[1])} inference errors`);
     expect(t).toContain(`${formatNumber(counts[2])} debug traces`);
     expect(t).toContain(`${formatNumber(counts[3])} MCP call records`);
-    expect(calls().some((r) => r.method === 'DELETE')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'DELETE')).toBe(false);
     const o = await h.runConfirmed('logs reset');
     expect(o.status).toBe('ok');
     expect([s.usage.length, s.errors.length, s.debugLogs.length, s.mcpLogs.length]).toEqual([0, 0, 0, 0]);

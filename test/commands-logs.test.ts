@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Outcome } from '../src/core/pipeline.js';
@@ -7,14 +7,12 @@ import { createLogger } from '../src/log.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import type { Reply } from '../src/render/reply.js';
 import { renderText } from '../src/render/text.js';
+import { useCleanups } from './support/cleanups.js';
 import { consoleUser, FakeClock, startHarness } from './support/harness.js';
 import { startServer, type Handler } from './support/test-server.js';
 
 const ADMIN_KEY = 'logs-test-admin-key-0123456789';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanup = useCleanups();
 
 /** The app against a small SSE server whose every line the test decides. */
 async function appAgainst(handler: Handler) {
@@ -23,7 +21,7 @@ async function appAgainst(handler: Handler) {
   const plexus = createPlexusClient({ baseUrl: server.url, adminKey: ADMIN_KEY, timeoutMs: 1000 });
   const base = loadConfig({});
   const app = createApp({ config: { ...base, plexus: { baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 4, timeoutMs: 1000 }, access: null }, plexus, logger, clock: new FakeClock() });
-  cleanups.push(async () => {
+  cleanup(async () => {
     await plexus.close();
     await server.close();
   });
@@ -150,7 +148,7 @@ describe('logs tail', () => {
 describe('logs tail against the demo gateway', () => {
   it('streams its synthetic lines, and answers --json with the lines', async () => {
     const h = await startHarness();
-    cleanups.push(() => h.close());
+    cleanup(() => h.close());
     const o = await h.run('logs tail seconds=5 lines=1 --json');
     expect(o.status).toBe('ok');
     const code = o.reply.blocks.find((b) => b.type === 'code');

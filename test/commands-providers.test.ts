@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderText } from '../src/render/text.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const writes = () => managementCalls().filter((r) => r.method !== 'GET');
+const h = useHarness();
 const surfaces = (o: { reply: unknown }) => `${renderText(o.reply as never)}\n${JSON.stringify(o.reply)}`;
 
 describe('providers set', () => {
@@ -26,8 +17,8 @@ describe('providers set', () => {
     expect(o.reply.private).toBe(true);
     expect(surfaces(o)).not.toContain(KEY);
     expect(h.logs.join('\n')).not.toContain(KEY);
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v0/management/providers/mistral']);
-    expect(state().providers.mistral).toMatchObject({ api_key: KEY, display_name: 'Mistral', enabled: true });
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /v0/management/providers/mistral']);
+    expect(h.state().providers.mistral).toMatchObject({ api_key: KEY, display_name: 'Mistral', enabled: true });
   });
 
   it('replacing one says what the full replacement dropped', async () => {
@@ -38,13 +29,13 @@ describe('providers set', () => {
   });
 
   it('an invalid body is answered with the server’s message and field details; nothing changes', async () => {
-    const before = structuredClone(state().providers.openai);
+    const before = structuredClone(h.state().providers.openai);
     const o = await h.run('providers set openai {"api_base_url":"not a url","display_name":"x"}');
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Validation failed');
     expect(h.text(o)).toContain('• api_base_url: api_base_url must be a valid URL or oauth://');
     expect(h.text(o)).toContain("• 'api_key' must be specified for provider");
-    expect(state().providers.openai).toEqual(before);
+    expect(h.state().providers.openai).toEqual(before);
   });
 
   it('refuses a missing body or a mistyped field before any request', async () => {
@@ -52,13 +43,13 @@ describe('providers set', () => {
     expect(h.text(await h.run('providers set openai enabled=maybe {"api_base_url":"https://x.example"}'))).toContain('enabled: expected true or false');
     expect(h.text(await h.run('providers set openai {"enabled":"sometimes"}'))).toContain('enabled: expected true or false');
     expect(h.text(await h.run('providers set {"api_base_url":"https://x.example"}'))).toContain('missing <slug>');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('providers patch', () => {
   it('changes a few fields, dotted names merge into quota_checker, and the answer is before → after', async () => {
-    const checkerKey = state().providers.openrouter!.quota_checker!.options!.apiKey as string;
+    const checkerKey = h.state().providers.openrouter!.quota_checker!.options!.apiKey as string;
     const o = await h.run('providers patch openrouter display_name="OpenRouter (shared)" quota_checker.intervalMinutes=30 stall_cooldown=true');
     expect(o.status).toBe('ok');
     const text = h.text(o);
@@ -68,25 +59,25 @@ describe('providers patch', () => {
     expect(text).not.toContain('quota_checker.type');
     expect(surfaces(o)).not.toContain(checkerKey);
     expect(o.reply.private).toBeFalsy();
-    const p = state().providers.openrouter!;
+    const p = h.state().providers.openrouter!;
     expect(p.display_name).toBe('OpenRouter (shared)');
     expect(p.quota_checker).toMatchObject({ type: 'openrouter', id: 'openrouter-credits', intervalMinutes: 30, options: { apiKey: checkerKey } });
   });
 
   it('a new API key shows as masked before → after, privately', async () => {
-    const old = state().providers.groq!.api_key as string;
+    const old = h.state().providers.groq!.api_key as string;
     const fresh = 'gsk_rotated_0123456789abcdefWXYZ';
     const o = await h.run(`providers patch groq api_key=${fresh}`);
     expect(h.text(o)).toContain(`api_key: ••••${old.slice(-4)} → ••••WXYZ`);
     expect(o.reply.private).toBe(true);
     for (const s of [old, fresh]) expect(surfaces(o)).not.toContain(s);
-    expect(state().providers.groq!.api_key).toBe(fresh);
+    expect(h.state().providers.groq!.api_key).toBe(fresh);
   });
 
   it('an unknown provider is the server’s 404', async () => {
     const o = await h.run('providers patch nope enabled=false');
     expect(h.text(o)).toContain("Provider 'nope' not found");
-    expect(writes()).toHaveLength(0);
+    expect(h.writes()).toHaveLength(0);
   });
 
   it('refuses unknown fields, flags and empty patches before any request', async () => {
@@ -96,7 +87,7 @@ describe('providers patch', () => {
     expect(h.text(await h.run('providers patch openai --force enabled=false'))).toContain('takes no flag --force');
     expect(h.text(await h.run('providers patch openai'))).toContain('nothing to change');
     expect(h.text(await h.run('providers patch openai quota_checker.intervalMinutes=often'))).toContain('quota_checker.intervalMinutes: expected a whole number');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -107,14 +98,14 @@ describe('providers fetch-models', () => {
     const o = await h.run('providers fetch-models {"url":"https://api.openai.com/v1/models"}');
     expect(o.status).toBe('ok');
     expect(h.text(o)).toMatch(/gpt-4o-mini\s+openai/);
-    expect(writes().map((r) => [r.path, JSON.parse(r.body)])).toEqual([['/v0/management/providers/fetch-models', { url: 'https://api.openai.com/v1/models' }]]);
+    expect(h.writes().map((r) => [r.path, JSON.parse(r.body)])).toEqual([['/v0/management/providers/fetch-models', { url: 'https://api.openai.com/v1/models' }]]);
   });
 
   it('shows the server refusal, and never echoes the API key given', async () => {
     const blocked = await h.run(`providers fetch-models {"url":"http://localhost:11434/v1/models","apiKey":"${KEY}"}`);
     expect(blocked.status).toBe('error');
     expect(h.text(blocked)).toContain('Cannot fetch from localhost');
-    expect(JSON.parse(writes()[0]!.body)).toEqual({ url: 'http://localhost:11434/v1/models', apiKey: KEY });
+    expect(JSON.parse(h.writes()[0]!.body)).toEqual({ url: 'http://localhost:11434/v1/models', apiKey: KEY });
 
     h.fake.failNext(1, 401, JSON.stringify({ error: { message: `Provider returned 401: invalid key ${KEY}`, type: 'provider_error', code: 401, details: `{"error":"bad key ${KEY}"}` } }));
     const echoed = await h.run(`providers fetch-models url=https://api.openai.com/v1/models apiKey=${KEY}`);
@@ -126,6 +117,6 @@ describe('providers fetch-models', () => {
   it('refuses a missing or non-http URL before any request', async () => {
     expect(h.text(await h.run('providers fetch-models'))).toContain('missing url=');
     expect(h.text(await h.run('providers fetch-models {"url":"ftp://models.example"}'))).toContain('url: expected an http(s) URL');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakePlexus } from './fakes/plexus.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { T0, useHarness } from './support/harness.js';
 
-const T0 = Date.parse('2026-11-26T12:00:00Z');
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ fake: await startFakePlexus({ now: () => h?.clock.now() ?? T0 }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
+const h = useHarness({ fakeFollowsClock: true });
 
 describe('reading provider quotas', () => {
   it('checkers: the configured ones as a table, and the known types', async () => {
@@ -22,12 +9,12 @@ describe('reading provider quotas', () => {
     expect(h.text(o)).toMatch(/openrouter-credits\s+OpenRouter\s+1\s+ok/);
     expect(h.text(o)).toMatch(/anthropic-claude-code\s+Claude Code\s+2\s+ok/);
     expect(h.text(o)).toContain('30 checker types: naga, synthetic');
-    expect(managementCalls().map((r) => r.path).sort()).toEqual(['/v0/management/quota-checker-types', '/v0/management/quota-checkers']);
+    expect(h.calls().map((r) => r.path).sort()).toEqual(['/v0/management/quota-checker-types', '/v0/management/quota-checkers']);
   });
 
   it('list: one bar per meter with utilization, amounts in the meter’s unit, and reset time', async () => {
     const text = h.text(await h.run('quotas list'));
-    const credits = state().quotaSnapshots.get('openrouter-credits')!.meters[0]!;
+    const credits = h.state().quotaSnapshots.get('openrouter-credits')!.meters[0]!;
     expect(text).toMatch(new RegExp(`openrouter-credits\\s+Account credits\\s+[█░]{10} ${Math.round(credits.utilizationPercent as number)} %\\s+\\$${(credits.used as number).toFixed(2)} of \\$100\\.00`));
     expect(text).toMatch(/anthropic-claude-code\s+Five-hour window\s+[█░]{10} 81 %.*in 1 h\s+warning/);
     expect(text).toMatch(/Weekly limit .* in 2 d\s+ok/);
@@ -44,7 +31,7 @@ describe('reading provider quotas', () => {
 
   it('history: filters by meter and time, draws the trend, pages the readings', async () => {
     const o = await h.run('quotas history anthropic-claude-code meter=five_hour since=6h limit=3');
-    const q = new URLSearchParams(managementCalls()[0]!.query);
+    const q = new URLSearchParams(h.calls()[0]!.query);
     expect(q.get('meterKey')).toBe('five_hour');
     expect(q.get('since')).toBe(new Date(T0 - 6 * 3_600_000).toISOString());
     const text = h.text(o);
@@ -58,20 +45,20 @@ describe('reading provider quotas', () => {
     expect(h.text(await h.run('quotas get'))).toContain('missing <checkerId>');
     expect(h.text(await h.run('quotas history openrouter-credits since=yesterdayish'))).toContain('since: expected a time such as');
     expect(h.text(await h.run('quotas list all'))).toContain("does not take the extra word 'all'");
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('quotas check', () => {
   it('runs the checker now: a fresh reading is recorded and shown', async () => {
-    const before = state().quotaHistory.length;
+    const before = h.state().quotaHistory.length;
     const o = await h.run('quotas check openrouter-credits');
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('Quota checker openrouter-credits: checked now');
     expect(h.text(o)).toContain('Checked:  12:00 UTC (just now)');
-    expect(managementCalls().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v0/management/quotas/openrouter-credits/check']);
-    expect(state().quotaHistory.length).toBe(before + 1);
-    expect(state().quotaSnapshots.get('openrouter-credits')!.checkedAt).toBe(new Date(T0).toISOString());
+    expect(h.calls().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v0/management/quotas/openrouter-credits/check']);
+    expect(h.state().quotaHistory.length).toBe(before + 1);
+    expect(h.state().quotaSnapshots.get('openrouter-credits')!.checkedAt).toBe(new Date(T0).toISOString());
   });
 
   it('an unknown checker is the server’s 404 message', async () => {

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePrometheus } from '../src/commands/prometheus.js';
 import { formatNumber } from '../src/render/format.js';
-import { startFakePlexus } from './fakes/plexus.js';
-import { FakeClock, startHarness, type Harness } from './support/harness.js';
+import { T0 as T, useHarness } from './support/harness.js';
 
-let h: Harness;
-const T = new FakeClock().now();
-beforeAll(async () => {
-  h = await startHarness({ fake: await startFakePlexus({ now: () => T }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const calls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
-const state = () => h.fake.gateway.state;
+const h = useHarness({ fakeFollowsClock: true });
 
 describe('concurrency', () => {
   it('says when nothing is in flight, and asks for the live view', async () => {
     const o = await h.run('concurrency');
     expect(h.text(o)).toContain('No request is in flight right now.');
-    expect(calls()[0]?.query).toBe('mode=live');
+    expect(h.calls()[0]?.query).toBe('mode=live');
   });
 
   it('renders live rows from the server', async () => {
@@ -37,7 +24,7 @@ describe('performance', () => {
   it('lists latency and throughput per target, filtered by provider', async () => {
     const o = await h.run('performance provider=openai');
     const t = h.text(o);
-    expect(calls()[0]?.query).toBe('provider=openai');
+    expect(h.calls()[0]?.query).toBe('provider=openai');
     expect(t).toMatch(/openai\/gpt-4o\s+\d+ ms\s+[\d.]+\s+[\d.]+\s+\d+\s+\d+ \/ \d+/);
     expect(t).not.toContain('anthropic/');
   });
@@ -50,13 +37,13 @@ describe('performance', () => {
     h.fake.reset();
     expect(h.text(await h.run('performance region=eu'))).toContain('unknown option region=');
     expect(h.text(await h.run('concurrency now'))).toContain("does not take the extra word 'now'");
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('metrics', () => {
   it('reads the Prometheus text into the key counters, matching what Plexus holds', async () => {
-    const usage = state().usage;
+    const usage = h.state().usage;
     const errors = usage.filter((u) => u.responseStatus !== 'success').length;
     const input = usage.reduce((n, u) => n + (u.tokensInput ?? 0), 0);
     const o = await h.run('metrics');
@@ -91,10 +78,10 @@ describe('cooldowns clear-all', () => {
     const asked = await h.run('cooldowns clear-all');
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toMatch(/groq\/llama-3\.3-70b-versatile: 17 min left, 4 failures/);
-    expect(calls().some((r) => r.method === 'DELETE')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'DELETE')).toBe(false);
     const o = await h.runConfirmed('cooldowns clear-all');
     expect(h.text(o)).toContain('groq/llama-3.3-70b-versatile: in cooldown → available');
-    expect(state().activeCooldowns()).toHaveLength(0);
+    expect(h.state().activeCooldowns()).toHaveLength(0);
     const again = await h.run('cooldowns clear-all');
     expect(h.text(again)).toContain('No provider is in cooldown now: nothing will change.');
   });

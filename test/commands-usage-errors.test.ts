@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakePlexus } from './fakes/plexus.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { T0, useHarness } from './support/harness.js';
 
-const T0 = Date.parse('2026-11-26T12:00:00Z');
 const DAY = 86_400_000;
-let h: Harness;
-beforeAll(async () => {
-  // The fake's clock is the bot's clock, so "older than N days" means the same on both sides.
-  h = await startHarness({ fake: await startFakePlexus({ now: () => h?.clock.now() ?? T0 }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const state = () => h.fake.gateway.state;
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
+// The fake's clock is the bot's clock, so "older than N days" means the same on both sides.
+const h = useHarness({ fakeFollowsClock: true });
 const deletes = () => h.fake.requests.filter((r) => r.method === 'DELETE');
-const byNewest = () => [...state().usage].sort((a, b) => b.startTime - a.startTime);
+const byNewest = () => [...h.state().usage].sort((a, b) => b.startTime - a.startTime);
 const newestUsage = () => byNewest()[0]!;
 
 describe('usage delete', () => {
@@ -31,12 +18,12 @@ describe('usage delete', () => {
     expect(deletes()).toHaveLength(0);
 
     // A newer record arriving before the confirmation does not change what is deleted.
-    state().usage.push({ ...target, requestId: 'aaaaaaaa-0000-4000-8000-000000000001', startTime: target.startTime + 1000, date: new Date(target.startTime + 1000).toISOString() });
+    h.state().usage.push({ ...target, requestId: 'aaaaaaaa-0000-4000-8000-000000000001', startTime: target.startTime + 1000, date: new Date(target.startTime + 1000).toISOString() });
     const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
     expect(done.status).toBe('ok');
     expect(deletes().map((r) => r.path)).toEqual([`/v0/management/usage/${target.requestId}`]);
-    expect(state().usage.some((u) => u.requestId === target.requestId)).toBe(false);
-    expect(state().usage.some((u) => u.requestId === 'aaaaaaaa-0000-4000-8000-000000000001')).toBe(true);
+    expect(h.state().usage.some((u) => u.requestId === target.requestId)).toBe(false);
+    expect(h.state().usage.some((u) => u.requestId === 'aaaaaaaa-0000-4000-8000-000000000001')).toBe(true);
   });
 
   it('takes the 8-character prefix that usage list shows', async () => {
@@ -45,7 +32,7 @@ describe('usage delete', () => {
     expect(list).toContain(target.requestId.slice(0, 8));
     const done = await h.runConfirmed(`usage delete ${target.requestId.slice(0, 8)}`);
     expect(done.status).toBe('ok');
-    expect(state().usage.some((u) => u.requestId === target.requestId)).toBe(false);
+    expect(h.state().usage.some((u) => u.requestId === target.requestId)).toBe(false);
   });
 
   it('refuses an id that matches nothing, without deleting anything', async () => {
@@ -53,7 +40,7 @@ describe('usage delete', () => {
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('No usage record has the request id `ffffffff-ffff-4fff-8fff-ffffffffffff`');
     const twin = newestUsage();
-    for (const id of ['abcdabcd-0000-4000-8000-000000000001', 'abcdabcd-0000-4000-8000-000000000002']) state().usage.push({ ...twin, requestId: id });
+    for (const id of ['abcdabcd-0000-4000-8000-000000000001', 'abcdabcd-0000-4000-8000-000000000002']) h.state().usage.push({ ...twin, requestId: id });
     const ambiguous = await h.run('usage delete abcdabcd');
     expect(h.text(ambiguous)).toContain('`abcdabcd` matches 2 usage records');
     expect(deletes()).toHaveLength(0);
@@ -71,7 +58,7 @@ describe('usage delete', () => {
 describe('usage prune', () => {
   it('counts what is older than N days, and after confirmation nothing that old is left', async () => {
     const cutoff = T0 - 14 * DAY;
-    const older = state().usage.filter((u) => u.startTime < cutoff).length;
+    const older = h.state().usage.filter((u) => u.startTime < cutoff).length;
     expect(older).toBeGreaterThan(100);
     const asked = await h.run('usage prune 14');
     expect(h.text(asked)).toContain(`${older.toLocaleString('en-US')} usage records older than 14 days (before 2026-11-12 12:00 UTC) will be deleted`);
@@ -82,46 +69,46 @@ describe('usage prune', () => {
     const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
     expect(h.text(done)).toContain(`${older.toLocaleString('en-US')} usage records deleted`);
     expect(deletes().map((r) => `${r.path}?${r.query}`)).toEqual(['/v0/management/usage?olderThanDays=14']);
-    expect(state().usage.filter((u) => u.startTime < cutoff)).toHaveLength(0);
-    expect(state().usage.length).toBeGreaterThan(0);
+    expect(h.state().usage.filter((u) => u.startTime < cutoff)).toHaveLength(0);
+    expect(h.state().usage.length).toBeGreaterThan(0);
   });
 
   it('refuses a missing or bad number of days before any request', async () => {
     expect(h.text(await h.run('usage prune'))).toContain('missing <days>');
     expect(h.text(await h.run('usage prune 0'))).toContain('days: must be at least 1');
     expect(h.text(await h.run('usage prune soon'))).toContain('days: expected a whole number');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
 describe('errors delete and clear', () => {
   it('deletes one error by the prefix errors list shows', async () => {
     const list = h.text(await h.run('errors list limit=1'));
-    const newest = state().errors[state().errors.length - 1]!;
+    const newest = h.state().errors[h.state().errors.length - 1]!;
     expect(list).toContain(newest.requestId.slice(0, 8));
     const asked = await h.run(`errors delete ${newest.requestId.slice(0, 8)}`);
     expect(h.text(asked)).toContain(`The error of request \`${newest.requestId}\` will be deleted`);
     expect(h.text(asked)).toContain(newest.errorMessage.slice(0, 40));
     await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
     expect(deletes().map((r) => r.path)).toEqual([`/v0/management/errors/${newest.requestId}`]);
-    expect(state().errors.some((e) => e.requestId === newest.requestId)).toBe(false);
+    expect(h.state().errors.some((e) => e.requestId === newest.requestId)).toBe(false);
   });
 
   it('refuses a malformed id before any request', async () => {
     const o = await h.run('errors delete ab');
     expect(h.text(o)).toContain('expected a request id (at least 4 characters of it) or "latest"');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('clear says how many errors exist, and afterwards there are none', async () => {
-    const n = state().errors.length;
+    const n = h.state().errors.length;
     expect(n).toBeGreaterThan(0);
     const asked = await h.run('errors clear');
     expect(h.text(asked)).toContain(`All ${n} recorded errors will be deleted`);
     expect(deletes()).toHaveLength(0);
     const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
     expect(h.text(done)).toContain(`${n} recorded errors deleted`);
-    expect(state().errors).toHaveLength(0);
+    expect(h.state().errors).toHaveLength(0);
     expect(h.text(await h.run('errors list'))).toContain('No inference errors recorded.');
     expect(h.text(await h.run('errors delete latest'))).toContain('There is no error yet');
   });

@@ -1,19 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakePlexus } from './fakes/plexus.js';
-import { FakeClock, startHarness, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.js';
 
-let h: Harness;
-const T = new FakeClock().now();
-beforeAll(async () => {
-  h = await startHarness({ fake: await startFakePlexus({ now: () => T }) });
-});
-afterAll(async () => {
-  await h.close();
-  await h.fake.close();
-});
-beforeEach(() => h.fake.reset());
-
-const calls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
+const h = useHarness({ fakeFollowsClock: true });
 const quotas = () => h.fake.gateway.state.userQuotas;
 
 describe('user-quotas list and get', () => {
@@ -54,7 +42,7 @@ describe('user-quotas set and patch', () => {
     const o = await h.run('user-quotas patch requests-daily limit=200');
     expect(h.text(o)).toContain('limit: 120 → 200');
     expect(quotas()['requests-daily']?.limit).toBe(200);
-    expect(calls().map((r) => r.method)).toEqual(['GET', 'PATCH']);
+    expect(h.calls().map((r) => r.method)).toEqual(['GET', 'PATCH']);
   });
 
   it('refuses a bad name, a rolling quota without duration and a zero limit before any request', async () => {
@@ -65,7 +53,7 @@ describe('user-quotas set and patch', () => {
     expect(h.text(await h.run('user-quotas set burst type=daily limitType=tokens limit=0'))).toContain('limit: must be at least 1');
     expect(h.text(await h.run('user-quotas set burst type=hourly limitType=tokens limit=5'))).toContain('expected rolling, daily, weekly or monthly');
     expect(h.text(await h.run('user-quotas patch requests-daily'))).toContain('nothing to change');
-    expect(calls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
     expect(quotas()['burst']).toBeUndefined();
   });
 
@@ -93,7 +81,7 @@ describe('user-quotas delete', () => {
   it('deletes an unused quota after confirmation', async () => {
     const asked = await h.run('user-quotas delete weekly-tokens');
     expect(h.text(asked)).toContain('No key uses it.');
-    expect(calls().some((r) => r.method === 'DELETE')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'DELETE')).toBe(false);
     const o = await h.runConfirmed('user-quotas delete weekly-tokens');
     expect(o.status).toBe('ok');
     expect(quotas()['weekly-tokens']).toBeUndefined();
@@ -122,7 +110,7 @@ describe('quota clear', () => {
     const other = await h.run('quota clear ci-pipeline quota=monthly-cost');
     expect(h.text(other)).toContain('Quota `monthly-cost` is not attached to key `ci-pipeline`');
     expect(h.text(other)).toContain('Its quotas: requests-daily.');
-    expect(calls().some((r) => r.method === 'POST')).toBe(false);
+    expect(h.calls().some((r) => r.method === 'POST')).toBe(false);
     expect(h.text(await h.run('quota clear'))).toContain('missing <key>');
   });
 });

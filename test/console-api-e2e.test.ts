@@ -1,34 +1,12 @@
-import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoSecrets } from '../src/demo/seed.js';
-import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { runConsoleProcess } from './support/console-process.js';
+import { useFakePlexus } from './support/harness.js';
 
 /** `npm start -- --console` on a pipe, against the fake Plexus. */
-function runConsole(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PLEXUS_|SLACK_|DISCORD_)/.test(k)));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--console'], {
-      cwd: ROOT,
-      env: { ...clean, LOG_LEVEL: 'warn', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const runConsole = (input: string, env: Record<string, string>) => runConsoleProcess(input, env, 'warn');
 
-let fake: FakePlexus;
-beforeAll(async () => {
-  fake = await startFakePlexus();
-});
-afterAll(() => fake.close());
+const fake = useFakePlexus();
 
 describe('piped console: help and the OpenAPI passthrough', () => {
   it('shows help, lists operations, calls one, and a declined destructive call sends nothing', async () => {

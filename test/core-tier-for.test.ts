@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { args } from '../src/core/args.js';
 import { defineCommand } from '../src/core/command.js';
 import { Pipeline } from '../src/core/pipeline.js';
 import { Registry } from '../src/core/registry.js';
 import { reply, text } from '../src/render/reply.js';
-import { slackUser, startHarness, type Harness } from './support/harness.js';
+import { slackUser, useHarness } from './support/harness.js';
 
 // A command whose tier depends on its arguments: reads without a value, writes with one, destroys with --wipe.
 let runs: string[] = [];
@@ -22,13 +22,11 @@ const setting = defineCommand({
   },
 });
 
-let h: Harness;
+const h = useHarness({ reset: false });
 let pipeline: Pipeline;
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   pipeline = new Pipeline(h.app.deps, new Registry([setting]), { rules: [{ platform: 'slack', tier: 'read' }, { platform: 'slack', users: ['U0WRITER'], tier: 'write' }] }, { confirmTtlSeconds: 60 });
 });
-afterAll(() => h.close());
 
 describe('tierFor: the tier of this use of a command', () => {
   it('lets a reader read but not write, and says which tier the write needs', async () => {

@@ -1,11 +1,12 @@
 /** The test fake: the demo gateway plus fault injection and observation. */
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoSeed } from '../src/demo/seed.js';
-import { type FakePlexus, startFakePlexus } from './fakes/plexus.js';
+import { startFakePlexus } from './fakes/plexus.js';
+import { useFakePlexus } from './support/harness.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
-let fake: FakePlexus;
+const fake = useFakePlexus({ seed: demoSeed(NOW), now: () => NOW, reset: true });
 
 async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH', p: string, body?: unknown) {
   const res = await request(fake.url + p, {
@@ -16,14 +17,6 @@ async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH', p: stri
   const text = await res.body.text();
   return { status: res.statusCode, text, type: String(res.headers['content-type'] ?? '') };
 }
-
-beforeAll(async () => {
-  fake = await startFakePlexus({ seed: demoSeed(NOW), now: () => NOW });
-});
-
-afterAll(() => fake.close());
-
-beforeEach(() => fake.reset());
 
 describe('fake Plexus', () => {
   it('serves the demo gateway and records requests with query and body', async () => {

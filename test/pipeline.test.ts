@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createPlexusClient } from '../src/plexus/client.js';
-import { consoleUser, slackUser, startHarness, type Harness } from './support/harness.js';
+import { consoleUser, slackUser, useHarness } from './support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    access: [
-      { platform: 'console', tier: 'destructive' },
-      { platform: 'slack', channels: ['C0LLMOPS'], tier: 'read' },
-      { platform: 'slack', channels: ['C0LLMOPS'], users: ['U0ADMIN'], tier: 'destructive' },
-    ],
-    ttlSeconds: 60,
-  });
+const h = useHarness({
+  access: [
+    { platform: 'console', tier: 'destructive' },
+    { platform: 'slack', channels: ['C0LLMOPS'], tier: 'read' },
+    { platform: 'slack', channels: ['C0LLMOPS'], users: ['U0ADMIN'], tier: 'destructive' },
+  ],
+  ttlSeconds: 60,
 });
-afterAll(() => h.close());
-beforeEach(() => h.fake.reset());
-
-const managementCalls = () => h.fake.requests.filter((r) => r.path.startsWith('/v0/'));
 
 describe('bad input is refused before any request', () => {
   it('an unknown command names the closest ones', async () => {
@@ -26,14 +19,14 @@ describe('bad input is refused before any request', () => {
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Unknown command `provders lst`');
     expect(h.text(o)).toContain('`providers list`');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('a missing argument gives the usage line', async () => {
     const o = await h.run('providers get');
     expect(h.text(o)).toContain('`providers get`: missing <slug>');
     expect(h.text(o)).toContain('Usage: providers get <slug>');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('a bad value says what is wrong and what would be right', async () => {
@@ -42,19 +35,19 @@ describe('bad input is refused before any request', () => {
     expect(h.text(o)).toContain('Usage: usage list');
     const range = await h.run('usage summary range=year');
     expect(h.text(range)).toContain('expected hour, day, week or month');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('an unknown option and an extra word are named', async () => {
     expect(h.text(await h.run('providers list colour=red'))).toContain('unknown option colour=');
     expect(h.text(await h.run('providers get openai extra'))).toContain("does not take the extra word 'extra'");
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('a broken JSON body is refused with the parser message', async () => {
     const o = await h.run('keys create x {"comment": }');
     expect(h.text(o)).toContain('The JSON body is not valid JSON');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 });
 
@@ -63,7 +56,7 @@ describe('access', () => {
     const o = await h.run('providers disable openai', slackUser('U0BOB'));
     expect(o.status).toBe('denied');
     expect(h.text(o)).toContain('needs the write tier; you have the read tier in this channel');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('refuses everything in a channel no rule names, without revealing data', async () => {
@@ -71,7 +64,7 @@ describe('access', () => {
     expect(o.status).toBe('denied');
     expect(h.text(o)).toContain('you have no access in this channel');
     expect(h.text(o)).not.toContain('web-app');
-    expect(managementCalls()).toHaveLength(0);
+    expect(h.calls()).toHaveLength(0);
   });
 
   it('help lists only what the caller may run', async () => {
@@ -166,7 +159,7 @@ describe('Plexus failures become clear replies', () => {
     h.fake.failNext(2, 503);
     const o = await h.run('cooldowns list');
     expect(o.status).toBe('ok');
-    expect(managementCalls().filter((r) => r.method === 'GET')).toHaveLength(3);
+    expect(h.calls().filter((r) => r.method === 'GET')).toHaveLength(3);
     h.fake.reset();
     h.fake.failNext(1, 503, undefined, { method: 'PATCH' });
     const w = await h.run('providers disable groq-nope');

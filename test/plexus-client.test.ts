@@ -1,34 +1,19 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BotError } from '../src/core/errors.js';
-import { createPlexusClient, type PlexusClientOptions } from '../src/plexus/client.js';
+import { createPlexusClient } from '../src/plexus/client.js';
 import { PlexusHttpError } from '../src/plexus/errors.js';
 import { mgmtPath, slug } from '../src/plexus/path.js';
 import { cooldownListSchema, usagePageSchema } from '../src/plexus/schemas.js';
-import type { PlexusApi } from '../src/plexus/types.js';
-import { caught, closedPort, sendJson, startServer, type Handler, type TestServer } from './support/test-server.js';
+import { useClientRig } from './support/client-rig.js';
+import { caught, closedPort, sendJson } from './support/test-server.js';
 import { loadSample } from './support/samples.js';
 
 const ADMIN_KEY = 'sk-admin-very-secret-0123456789';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-const serve = async (handler: Handler): Promise<TestServer> => {
-  const server = await startServer(handler);
-  cleanups.push(() => server.close());
-  return server;
-};
-
-const clientFor = (baseUrl: string, opts: Partial<PlexusClientOptions> = {}): PlexusApi => {
-  const client = createPlexusClient({ baseUrl, adminKey: ADMIN_KEY, retryMinMs: 1, retryMaxMs: 5, ...opts });
-  cleanups.push(() => client.close());
-  return client;
-};
+const { serve, client: clientFor } = useClientRig(ADMIN_KEY, { retryMaxMs: 5 });
 
 const captureLogs = () => {
   const lines: string[] = [];

@@ -1,31 +1,19 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BotError } from '../src/core/errors.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { PlexusHttpError } from '../src/plexus/errors.js';
 import { systemPath } from '../src/plexus/path.js';
 import type { PlexusApi } from '../src/plexus/types.js';
-import { caught, closedPort, sendJson, startServer, type Handler, type TestServer } from './support/test-server.js';
+import { useClientRig } from './support/client-rig.js';
+import { caught, closedPort, sendJson } from './support/test-server.js';
 
 const ADMIN_KEY = 'sk-admin-stream-secret-0123456789';
 const STREAM = systemPath('logs', 'stream');
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
-
-const serve = async (handler: Handler): Promise<TestServer> => {
-  const server = await startServer(handler);
-  cleanups.push(() => server.close());
-  return server;
-};
-
-const clientFor = (baseUrl: string, timeoutMs = 1000): PlexusApi => {
-  const client = createPlexusClient({ baseUrl, adminKey: ADMIN_KEY, timeoutMs, retryMinMs: 1 });
-  cleanups.push(() => client.close());
-  return client;
-};
+const rig = useClientRig(ADMIN_KEY);
+const { serve } = rig;
+const clientFor = (baseUrl: string, timeoutMs = 1000): PlexusApi => rig.client(baseUrl, { timeoutMs });
 
 const sseHead = (res: ServerResponse) => {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -98,7 +86,7 @@ describe('plexus client: streams', () => {
       sendJson(res, 200, []);
     });
     const client = createPlexusClient({ baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 1, timeoutMs: 1000 });
-    cleanups.push(() => client.close());
+    rig.cleanup(() => client.close());
     const ctrl = new AbortController();
     await client.stream('GET', STREAM, {}, ctrl.signal);
     await expect(client.request('GET', '/v0/management/cooldowns')).resolves.toEqual([]);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
 import { demoSecrets, demoSeed } from '../src/demo/seed.js';
 import { renderText } from '../src/render/text.js';
-import { startFakePlexus } from './fakes/plexus.js';
 import { startHarness } from './support/harness.js';
 
 const ADMIN_KEY = 'admin-key-for-the-secret-scan-0123456789';
@@ -23,7 +22,7 @@ describe('seeded secrets never leave Plexus', () => {
     const ran: string[] = [];
     const logs: string[] = [];
     for (const c of commands) {
-      const h = await startHarness({ fake: await startFakePlexus({ seed, adminKey: ADMIN_KEY }) });
+      const h = await startHarness({ seed, adminKey: ADMIN_KEY });
       const lines = c.tier === 'read' && c.name !== 'help' ? [c.example!, `${c.example} --json`] : [c.example!];
       for (const line of lines) {
         const o = await h.runConfirmed(line);
@@ -34,7 +33,6 @@ describe('seeded secrets never leave Plexus', () => {
       }
       logs.push(...h.logs);
       await h.close();
-      await h.fake.close();
     }
     expect(ran.length).toBeGreaterThanOrEqual(commands.length);
     const log = logs.join('\n');

@@ -1,66 +1,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
-import type { ChannelPoster } from '../src/core/channel-poster.js';
 import type { UsageRecord } from '../src/demo/types.js';
-import { createLogger } from '../src/log.js';
-import { createPlexusClient } from '../src/plexus/client.js';
 import { mgmtPath } from '../src/plexus/path.js';
 import type { PlexusApi } from '../src/plexus/types.js';
-import type { Reply } from '../src/render/reply.js';
 import { renderText } from '../src/render/text.js';
 import { alertKey, type AlertRecord, type QuotaView } from '../src/watch/alert-model.js';
 import { FileStore, MemoryStore, startWatchers, type StateStore, type Watchers } from '../src/watch/index.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
-import { FakeClock } from './support/harness.js';
+import { useCleanups } from './support/cleanups.js';
+import { FakeClock, wireApp } from './support/harness.js';
+import { RecordingPoster } from './support/recording-poster.js';
 
 const MIN = 60_000;
 const ONCALL = 'C0ONCALL';
 const bob: Actor = { platform: 'slack', userId: 'U0BOB', channelId: ONCALL, groups: [], displayName: 'Bob' };
 const reader: Actor = { platform: 'slack', userId: 'U0READ', channelId: ONCALL, groups: [] };
-
-interface Message {
-  channelId: string;
-  messageId: string;
-  reply: Reply;
-}
-
-/** A channel as the watchers see it: every post and every edit, in order. */
-class RecordingPoster implements ChannelPoster {
-  readonly platform = 'slack' as const;
-  posts: Message[] = [];
-  updates: Message[] = [];
-  failures = 0;
-  private n = 0;
-
-  async post(channelId: string, reply: Reply): Promise<{ messageId: string }> {
-    if (this.failures > 0) {
-      this.failures--;
-      throw new Error('platform hiccup');
-    }
-    const messageId = `m${++this.n}`;
-    this.posts.push({ channelId, messageId, reply });
-    return { messageId };
-  }
-
-  async update(channelId: string, messageId: string, reply: Reply): Promise<void> {
-    this.updates.push({ channelId, messageId, reply });
-  }
-
-  /** What a message shows now. */
-  shown(messageId: string): string {
-    const last = [...this.updates].reverse().find((u) => u.messageId === messageId) ?? this.posts.find((p) => p.messageId === messageId);
-    return last ? renderText(last.reply) : '';
-  }
-
-  titled(prefix: string): Message[] {
-    return this.posts.filter((p) => p.reply.title?.startsWith(prefix));
-  }
-}
 
 interface Rig {
   fake: FakePlexus;
@@ -78,10 +37,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.close();
-});
+const cleanup = useCleanups();
 
 async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; autoStart?: boolean; store?: (clock: FakeClock) => StateStore } = {}): Promise<Rig> {
   const clock = new FakeClock();
@@ -98,9 +54,7 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
     alerts: { pollSeconds: 60, channels: { slack: ONCALL }, quota: { thresholds: [80, 95, 100] }, cooldowns: o.cooldowns ?? true, keys: o.keys ?? [] },
   };
   const build = (store: StateStore) => {
-    const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
-    const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: 1000, concurrency: 4 });
-    const app = createApp({ config, plexus, logger, clock });
+    const { logger, plexus, app } = wireApp({ fake, clock, config, logs });
     const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: o.autoStart ?? false, delivery: { intervalMs: 0, retryMinMs: 1 } });
     return { plexus, app, watchers };
   };
@@ -125,7 +79,7 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
     },
   };
   Object.assign(r, build(r.store));
-  rigs.push(r);
+  cleanup(() => r.close());
   return r;
 }
 

@@ -1,32 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
-import type { ChannelPoster } from '../src/core/channel-poster.js';
 import type { UsageRecord } from '../src/demo/types.js';
-import { createLogger } from '../src/log.js';
-import { createPlexusClient } from '../src/plexus/client.js';
 import type { PlexusApi } from '../src/plexus/types.js';
-import type { Reply } from '../src/render/reply.js';
 import { SPARK_CHARS } from '../src/render/sparkline.js';
 import { renderText } from '../src/render/text.js';
 import { MemoryStore, startWatchers, type StateStore, type Watchers } from '../src/watch/index.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
-import { FakeClock } from './support/harness.js';
+import { useCleanups } from './support/cleanups.js';
+import { FakeClock, wireApp } from './support/harness.js';
+import { RecordingPoster } from './support/recording-poster.js';
 
 const OPS = 'C0LLMOPS';
 const me: Actor = { platform: 'console', userId: 'alice', channelId: 'console', groups: [] };
 const daily: BotConfig['digests'][number] = { name: 'daily', schedule: '0 9 * * *', timezone: 'Europe/Berlin', range: 'day', channels: { slack: OPS } };
-
-class RecordingPoster implements ChannelPoster {
-  readonly platform = 'slack' as const;
-  posts: { channelId: string; reply: Reply }[] = [];
-  async post(channelId: string, reply: Reply): Promise<{ messageId: string }> {
-    this.posts.push({ channelId, reply });
-    return { messageId: `m${this.posts.length}` };
-  }
-  async update(): Promise<void> {}
-}
 
 interface Rig {
   fake: FakePlexus;
@@ -42,10 +30,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.close();
-});
+const cleanup = useCleanups();
 
 async function rig(digests: BotConfig['digests'] = [daily]): Promise<Rig> {
   const clock = new FakeClock();
@@ -53,9 +38,7 @@ async function rig(digests: BotConfig['digests'] = [daily]): Promise<Rig> {
   const logs: string[] = [];
   const config: BotConfig = { ...loadConfig({}), access: [{ platform: 'console', tier: 'read' }], digests };
   const build = () => {
-    const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
-    const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: 1000, concurrency: 4 });
-    const app = createApp({ config, plexus, logger, clock });
+    const { logger, plexus, app } = wireApp({ fake, clock, config, logs });
     return { plexus, app, watchers: startWatchers({ app, config, logger, clock, posters: [r.poster], store: r.store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } }) };
   };
   const r = {
@@ -76,7 +59,7 @@ async function rig(digests: BotConfig['digests'] = [daily]): Promise<Rig> {
     },
   } as unknown as Rig;
   Object.assign(r, build());
-  rigs.push(r);
+  cleanup(() => r.close());
   return r;
 }
 

@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/actor.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Outcome } from '../../src/core/pipeline.js';
 import type { AccessRule } from '../../src/core/policy.js';
+import type { DemoSeed } from '../../src/demo/types.js';
+import type { DemoState } from '../../src/demo/state.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
 import type { PlexusApi } from '../../src/plexus/types.js';
 import { renderText } from '../../src/render/text.js';
-import { startFakePlexus, type FakePlexus } from '../fakes/plexus.js';
+import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes/plexus.js';
+
+/** Where every test clock starts. */
+export const T0 = Date.parse('2026-11-26T12:00:00Z');
 
 export class FakeClock implements Clock {
-  constructor(public t = Date.parse('2026-11-26T12:00:00Z')) {}
+  constructor(public t = T0) {}
   now(): number {
     return this.t;
   }
@@ -35,16 +41,43 @@ export interface Harness {
   run(text: string, actor?: Actor): Promise<Outcome>;
   /** Runs and answers the confirmation with the same actor. */
   runConfirmed(text: string, actor?: Actor): Promise<Outcome>;
+  /** Answers a pending confirmation (as the console user unless told). */
+  confirm(id: string, actor?: Actor): Promise<Outcome>;
   text(o: Outcome): string;
+  /** The fake's state, live. */
+  state(): DemoState;
+  /** Requests to the management API (`/v0/…`) since the last reset, optionally of one method. */
+  calls(method?: string): RecordedRequest[];
+  /** Management requests that are not GETs. */
+  writes(): RecordedRequest[];
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { access?: AccessRule[] | null; ttlSeconds?: number; timeoutMs?: number; concurrency?: number; fake?: FakePlexus } = {}): Promise<Harness> {
-  const fake = opts.fake ?? (await startFakePlexus());
-  const logs: string[] = [];
-  const clock = new FakeClock();
+export interface HarnessOptions {
+  access?: AccessRule[] | null;
+  ttlSeconds?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+  /** A fake to talk to, closed by the caller; without it the harness starts one and closes it. */
+  fake?: FakePlexus;
+  /** For the fake the harness starts: its seed, its admin key, and whether its clock is the harness clock (else real time). */
+  seed?: DemoSeed;
+  adminKey?: string;
+  fakeFollowsClock?: boolean;
+}
+
+/** The app wired to a Plexus fake the way main wires it: a masking logger that collects its lines, and a client. */
+export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: App } {
+  const { fake, clock, config, logs } = opts;
   const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
   const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: opts.timeoutMs ?? 1000, concurrency: opts.concurrency ?? 4 });
+  return { logger, plexus, app: createApp({ config, plexus, logger, clock }) };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const clock = new FakeClock();
+  const fake = opts.fake ?? (await startFakePlexus({ seed: opts.seed, adminKey: opts.adminKey, ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}) }));
+  const logs: string[] = [];
   const base = loadConfig({});
   const config: BotConfig = {
     ...base,
@@ -52,8 +85,9 @@ export async function startHarness(opts: { access?: AccessRule[] | null; ttlSeco
     access: opts.access === undefined ? null : opts.access,
     confirm: { ttlSeconds: opts.ttlSeconds ?? 120 },
   };
-  const app = createApp({ config, plexus, logger, clock });
+  const { logger, plexus, app } = wireApp({ fake, clock, config, logs, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency });
   const run = (text: string, actor: Actor = consoleUser) => app.pipeline.handle({ actor, text });
+  const calls = (method?: string) => fake.requests.filter((r) => r.path.startsWith('/v0/') && (!method || r.method === method));
   return {
     fake,
     app,
@@ -67,10 +101,52 @@ export async function startHarness(opts: { access?: AccessRule[] | null; ttlSeco
       if (asked.status !== 'pending' || !asked.confirmationId) return asked;
       return app.pipeline.confirm(asked.confirmationId, actor);
     },
+    confirm: (id, actor = consoleUser) => app.pipeline.confirm(id, actor),
     text: (o) => renderText(o.reply),
+    state: () => fake.gateway.state,
+    calls,
+    writes: () => calls().filter((r) => r.method !== 'GET'),
     async close() {
       await plexus.close();
       if (!opts.fake) await fake.close();
     },
   };
+}
+
+/** Access for most command tests: the console may do anything, Slack users may read. */
+export const consoleAllSlackRead: AccessRule[] = [
+  { platform: 'console', tier: 'destructive' },
+  { platform: 'slack', tier: 'read' },
+];
+
+/**
+ * Something started before a file's tests and closed after them, read through a proxy so the file
+ * can hold it in a const. Read it only inside tests and hooks.
+ */
+function shared<T extends object>(name: string, start: () => Promise<T>, close: (t: T) => Promise<void>, reset?: (t: T) => void): T {
+  let current: T | undefined;
+  beforeAll(async () => {
+    current = await start();
+  });
+  afterAll(async () => {
+    if (current) await close(current);
+  });
+  if (reset) beforeEach(() => current && reset(current));
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!current) throw new Error(`The ${name} is not started: read ${String(key)} inside a test or a hook.`);
+      return Reflect.get(current, key);
+    },
+  });
+}
+
+/** One harness for the whole test file; the fake's faults and request log are cleared before each test (unless `reset: false`). */
+export function useHarness(opts: HarnessOptions & { reset?: boolean } = {}): Harness {
+  return shared('harness', () => startHarness(opts), (h) => h.close(), opts.reset === false ? undefined : (h) => h.fake.reset());
+}
+
+/** One Plexus fake for the whole test file, cleared before each test only with `reset: true`. */
+export function useFakePlexus(opts: Parameters<typeof startFakePlexus>[0] & { reset?: boolean } = {}): FakePlexus {
+  const { reset, ...fakeOpts } = opts;
+  return shared('Plexus fake', () => startFakePlexus(fakeOpts), (f) => f.close(), reset ? (f) => f.reset() : undefined);
 }

@@ -1,9 +1,6 @@
 /** A small HTTP server on 127.0.0.1 for client tests, recording what it receives. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 
 export interface RecordedRequest {
   method: string;
