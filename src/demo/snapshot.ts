@@ -42,7 +42,8 @@ export function configView(state: DemoState): Obj {
   };
 }
 
-export function configExport(state: DemoState): Obj {
+/** The stored configuration, as both `config/export` and backups carry it (key order as the server sends it). */
+function storedConfig(state: DemoState): Obj {
   return {
     providers: state.providers,
     models: state.aliases,
@@ -51,8 +52,11 @@ export function configExport(state: DemoState): Obj {
     mcp_servers: state.mcpServers,
     mcp_keys: [],
     settings: state.settings,
-    oauth_providers: [],
   };
+}
+
+export function configExport(state: DemoState): Obj {
+  return { ...storedConfig(state), oauth_providers: [] };
 }
 
 /** `GET backup` envelope (config only). */
@@ -62,16 +66,7 @@ export function backupEnvelope(state: DemoState): Obj {
     version: 1,
     created_at: new Date(state.now()).toISOString(),
     dialect: 'sqlite',
-    data: {
-      providers: state.providers,
-      models: state.aliases,
-      keys: keysMap(state.keys),
-      user_quotas: state.userQuotas,
-      mcp_servers: state.mcpServers,
-      mcp_keys: [],
-      settings: state.settings,
-      oauth_credentials: [],
-    },
+    data: { ...storedConfig(state), oauth_credentials: [] },
   };
 }
 
