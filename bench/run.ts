@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark in one run, each printing ratios against a
  * baseline it measures itself. `npm run bench -- pipeline slack` runs some.
  */
+import { benchDiscord } from './discord.js';
 import { benchPipeline } from './pipeline.js';
 import { benchSlack } from './slack.js';
 
 const benches: Record<string, () => Promise<boolean>> = {
   pipeline: benchPipeline,
   slack: benchSlack,
+  discord: benchDiscord,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
