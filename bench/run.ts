@@ -5,11 +5,13 @@
 import { benchDiscord } from './discord.js';
 import { benchPipeline } from './pipeline.js';
 import { benchSlack } from './slack.js';
+import { benchWatch } from './watch.js';
 
 const benches: Record<string, () => Promise<boolean>> = {
   pipeline: benchPipeline,
   slack: benchSlack,
   discord: benchDiscord,
+  watch: benchWatch,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -72,8 +72,6 @@ function defaultBody(status: number): string {
 const matches = (m: RequestMatch, method: string, path: string) =>
   (!m.method || m.method.toUpperCase() === method) && (!m.path || m.path.test(path));
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed; now?: () => number } = {}): Promise<FakePlexus> {
   const adminKey = opts.adminKey ?? 'test-admin-key-0123456789abcdef';
   const gateway = createDemoGateway({ adminKey, seed: opts.seed, now: opts.now });
@@ -148,7 +146,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       const method = (req.method ?? 'GET').toUpperCase();
       fake.requests.push({ method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers: req.headers, body: body.toString('utf8') });
       const wait = delays.filter((d) => matches(d.match, method, url.pathname)).reduce((s, d) => s + d.ms, 0);
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await delayed(wait);
       const fault = faults.find((f) => f.remaining > 0 && matches(f.match, method, url.pathname));
       if (fault) {
         fault.remaining--;
@@ -159,6 +157,13 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       gateway.handler(req, res);
     })().catch(() => res.socket?.destroy());
   });
+  // Delayed answers still pending at close are dropped, so they cannot hold the process open.
+  const pending = new Set<NodeJS.Timeout>();
+  const delayed = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(() => (pending.delete(t), r()), ms);
+      pending.add(t);
+    });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -166,6 +171,8 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   fake.close = () => {
     closing ??= new Promise<void>((resolve) => {
       gateway.shutdown();
+      for (const t of pending) clearTimeout(t);
+      pending.clear();
       server.close(() => resolve());
       server.closeAllConnections();
     });
