@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { QuotaObs } from './quota-read.js';
 
 /** What an alert message shows; stored with the alert so any replica can re-render it. */
 export interface CooldownView {
@@ -14,22 +15,11 @@ export interface CooldownView {
   resolved?: { at: number; lastedMs: number; early: boolean };
 }
 
-export interface QuotaView {
+/** What a quota alert shows: the reading, plus the alert's own state. */
+export interface QuotaView extends Omit<QuotaObs, 'id'> {
   kind: 'quota';
-  subject: 'key' | 'meter';
-  /** `web-app` / `anthropic` */
-  owner: string;
-  /** `requests-daily` / `Five-hour window` */
-  name: string;
-  percent: number;
-  used: number | null;
-  limit: number | null;
-  /** `requests` | `tokens` | `cost` | `usd` | `percentage` … */
-  unit: string | null;
   /** Highest threshold reached this period. */
   level: number | null;
-  blocked: boolean;
-  resetsAt: number | null;
   forecast: string;
   exhaustAt: number | null;
   at: number;

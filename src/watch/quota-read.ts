@@ -9,11 +9,14 @@ export interface QuotaObs {
   /** `quota:meter:<checkerId>/<meterKey>` or `quota:key:<key>/<quota>` */
   id: string;
   subject: 'key' | 'meter';
+  /** `web-app` / `anthropic` */
   owner: string;
+  /** `requests-daily` / `Five-hour window` */
   name: string;
   percent: number;
   used: number | null;
   limit: number | null;
+  /** `requests` | `tokens` | `cost` | `usd` | `percentage` … */
   unit: string | null;
   blocked: boolean;
   resetsAt: number | null;
