@@ -74,9 +74,8 @@ export const normalizeQuotaStatus = (r: QuotaStatusRaw): KeyQuotaStatus => {
  */
 export const keyQuotaStatusSchema = quotaStatusRawSchema.transform(normalizeQuotaStatus);
 
-/** A provider quota meter (balance or allowance). */
-export const quotaMeterSchema = z.looseObject({
-  key: z.string(),
+/** The readings of a meter, shared by live meters and their history rows. */
+const meterReading = {
   label: str,
   /** `balance` | `allowance`. */
   kind: str,
@@ -94,7 +93,10 @@ export const quotaMeterSchema = z.looseObject({
   /** `rolling` | `fixed`. */
   periodCycle: str,
   resetsAt: str,
-});
+};
+
+/** A provider quota meter (balance or allowance). */
+export const quotaMeterSchema = z.looseObject({ key: z.string(), ...meterReading });
 export type QuotaMeter = z.output<typeof quotaMeterSchema>;
 
 /** `GET quotas/{id}`, an item of `GET quotas`, `POST quotas/{id}/check`. Unknown id: `success:false`, no meters. */
@@ -141,21 +143,8 @@ export const quotaHistoryEntrySchema = z.looseObject({
   checkerType: str,
   provider: str,
   meterKey: str,
-  kind: str,
-  unit: str,
-  label: str,
-  group: str,
-  scope: str,
-  limit: num,
-  used: num,
-  remaining: num,
+  ...meterReading,
   utilizationState: str,
-  utilizationPercent: measure,
-  status: str,
-  periodValue: num,
-  periodUnit: str,
-  periodCycle: str,
-  resetsAt: str,
   success: bool,
   errorMessage: str,
   checkedAt: str,
