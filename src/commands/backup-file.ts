@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { readTar } from '../demo/archive.js';
+import { parse } from 'csv-parse/sync';
+import { unpackTarGz } from '../archive/tar-gz.js';
 
 /** A backup as read from a file: the config envelope, and table row counts for a full archive. */
 export interface BackupFile {
@@ -23,19 +24,9 @@ const notBackup = (name: string, why: string) =>
   new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, { hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'] });
 
 /** CSV records (header excluded), counting newlines outside quotes only. */
+/** Data rows of a CSV table (its header line excluded). */
 function csvRows(text: string): number {
-  let rows = 0;
-  let quoted = false;
-  let content = false;
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && ch === '\n') {
-      if (content) rows++;
-      content = false;
-    } else if (ch !== '\r') content = true;
-  }
-  if (content) rows++;
-  return Math.max(0, rows - 1);
+  return Math.max(0, (parse(text, { skip_empty_lines: true, relax_column_count: true }) as unknown[]).length - 1);
 }
 
 function envelope(name: string, raw: string): { createdAt: string | null; data: Record<string, unknown> } {
@@ -51,11 +42,11 @@ function envelope(name: string, raw: string): { createdAt: string | null; data: 
 }
 
 /** Reads a backup (JSON envelope or `backup --full` tar.gz) and checks it enough to describe it. */
-export function parseBackup(name: string, content: Buffer): BackupFile {
+export async function parseBackup(name: string, content: Buffer): Promise<BackupFile> {
   if (content[0] === 0x1f && content[1] === 0x8b) {
     let files: Map<string, Buffer>;
     try {
-      files = new Map(readTar(gunzipSync(content)).map((e) => [e.name.replace(/^\.\//, ''), e.data]));
+      files = await unpackTarGz(content);
     } catch {
       throw notBackup(name, 'the gzip archive cannot be read');
     }

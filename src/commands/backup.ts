@@ -70,7 +70,7 @@ export const backup = defineCommand({
     const name = `plexus-backup-${fileStamp(ctx.deps.clock.now())}.${ctx.args.full ? 'tar.gz' : 'json'}`;
     let parsed: BackupFile;
     try {
-      parsed = parseBackup(name, res.body);
+      parsed = await parseBackup(name, res.body);
     } catch (e) {
       throw new BotError('UPSTREAM_INVALID', `GET ${BACKUP}: the answer is not a backup Plexus could restore (${isBotError(e) ? e.message.replace(/^`[^`]*` is not a Plexus backup: /, '').replace(/\. Nothing was sent\.$/, '') : 'unreadable'}).`);
     }

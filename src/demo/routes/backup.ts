@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { createTar, fromCsv, readTar, toCsv } from '../archive.js';
+import { packTarGz, unpackTarGz } from '../../archive/tar-gz.js';
+import { fromCsv, toCsv } from '../csv.js';
 import { isPlainObject, ok, parseJsonBody, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import { backupEnvelope, restoreConfig } from '../snapshot.js';
@@ -16,7 +17,7 @@ const TABLES: Record<string, Table> = {
   mcp_request_usage: { file: 'mcp_request_usage.csv.gz', get: (s) => s.mcpLogs, set: (s, rows) => (s.mcpLogs = rows as never) },
 };
 
-function fullArchive(state: DemoState): Buffer {
+function fullArchive(state: DemoState): Promise<Buffer> {
   const envelope = backupEnvelope(state);
   const counts = Object.fromEntries(Object.entries(TABLES).map(([name, t]) => [name, t.get(state).length]));
   const entries = [
@@ -24,13 +25,13 @@ function fullArchive(state: DemoState): Buffer {
     { name: 'config.json', data: Buffer.from(JSON.stringify(envelope)) },
     ...Object.values(TABLES).map((t) => ({ name: t.file, data: gzipSync(toCsv(t.get(state) as Obj[])) })),
   ];
-  return gzipSync(createTar(entries, state.now()));
+  return packTarGz(entries, new Date(state.now()));
 }
 
-function restoreArchive(state: DemoState, gz: Buffer): Record<string, number> {
+async function restoreArchive(state: DemoState, gz: Buffer): Promise<Record<string, number>> {
   let files: Map<string, Buffer>;
   try {
-    files = new Map(readTar(gunzipSync(gz)).map((e) => [e.name, e.data]));
+    files = await unpackTarGz(gz);
   } catch {
     throw plainError(400, 'Invalid backup: archive could not be read');
   }
@@ -52,12 +53,12 @@ function restoreArchive(state: DemoState, gz: Buffer): Record<string, number> {
 }
 
 export function registerBackupRoutes(r: Router): void {
-  r.get('/backup', 'admin', (ctx) => {
+  r.get('/backup', 'admin', async (ctx) => {
     if (ctx.query.get('full') !== 'true') return ok(backupEnvelope(ctx.state));
     const stamp = new Date(ctx.state.now()).toISOString().replace(/[:.]/g, '-');
     return {
       status: 200,
-      raw: fullArchive(ctx.state),
+      raw: await fullArchive(ctx.state),
       contentType: 'application/gzip',
       headers: { 'content-disposition': `attachment; filename="plexus-backup-${stamp}.tar.gz"` },
     };
@@ -67,7 +68,7 @@ export function registerBackupRoutes(r: Router): void {
     const raw = await ctx.rawBody();
     const type = String(ctx.req.headers['content-type'] ?? '');
     if (type.includes('gzip') || (raw[0] === 0x1f && raw[1] === 0x8b)) {
-      const restored = restoreArchive(ctx.state, raw);
+      const restored = await restoreArchive(ctx.state, raw);
       ctx.state.log('Full restore complete', 'info', 'backup');
       return ok({ success: true, restored, message: 'Full restore complete. Server is restarting to apply changes.' });
     }
