@@ -13,7 +13,10 @@ export interface UnpackLimits {
   maxTotalBytes: number;
 }
 
-const DEFAULT_LIMITS: UnpackLimits = { maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024 };
+/** A tar.gz that is corrupt, truncated or over the size bound. */
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
 
 /** A gzip-compressed tar of regular files, in memory. */
 export async function packTarGz(entries: readonly ArchiveEntry[], mtime: Date): Promise<Buffer> {
@@ -25,25 +28,38 @@ export async function packTarGz(entries: readonly ArchiveEntry[], mtime: Date): 
   return gzipSync(Buffer.concat(chunks));
 }
 
-/** The regular files of a tar.gz by name (a leading `./` dropped). Throws on a corrupt or oversized archive. */
-export async function unpackTarGz(gz: Buffer, limits: UnpackLimits = DEFAULT_LIMITS): Promise<Map<string, Buffer>> {
-  const raw = gunzipSync(gz, { maxOutputLength: limits.maxTotalBytes });
+/** Gunzips at most `maxBytes` of output; more (a gzip bomb) or a corrupt stream throws ArchiveError. */
+export function gunzipBounded(gz: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(gz, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if (e instanceof RangeError) throw new ArchiveError(`it unpacks to more than ${maxBytes} bytes`);
+    throw new ArchiveError(`it is not valid gzip (${(e as Error).message})`);
+  }
+}
+
+/** The regular files of a tar.gz by name (a leading `./` dropped). Throws ArchiveError on a corrupt or oversized archive. */
+export async function unpackTarGz(gz: Buffer, limits: UnpackLimits): Promise<Map<string, Buffer>> {
+  const raw = gunzipBounded(gz, limits.maxTotalBytes);
   const extract = tar.extract();
   const files = new Map<string, Buffer>();
   extract.end(raw);
-  for await (const entry of extract) {
-    const { name, type, size } = entry.header;
-    if (type !== 'file') {
-      entry.resume();
-      continue;
+  try {
+    for await (const entry of extract) {
+      const { name, type, size } = entry.header;
+      if (type !== 'file') {
+        entry.resume();
+        continue;
+      }
+      if ((size ?? 0) > limits.maxEntryBytes) throw new ArchiveError(`${name} is larger than ${limits.maxEntryBytes} bytes`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      files.set(name.replace(/^\.\//, ''), Buffer.concat(chunks));
     }
-    if ((size ?? 0) > limits.maxEntryBytes) {
-      extract.destroy();
-      throw new Error(`${name} is larger than ${limits.maxEntryBytes} bytes`);
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    files.set(name.replace(/^\.\//, ''), Buffer.concat(chunks));
+  } catch (e) {
+    extract.destroy();
+    if (e instanceof ArchiveError) throw e;
+    throw new ArchiveError(`it is not a valid tar archive (${(e as Error).message})`);
   }
   return files;
 }

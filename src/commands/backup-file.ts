@@ -1,10 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { ArchiveError, gunzipBounded, unpackTarGz, type UnpackLimits } from '../archive/tar-gz.js';
 import type { RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { parse } from 'csv-parse/sync';
-import { unpackTarGz } from '../archive/tar-gz.js';
 
 /** A backup as read from a file: the config envelope, and table row counts for a full archive. */
 export interface BackupFile {
@@ -19,14 +18,19 @@ export interface BackupFile {
 }
 
 const MAX_BYTES = 512 * 1024 * 1024;
+// The tables inside are gzipped already, so the tar is about the file's size; an unpacked table must
+// still fit in one JS string (~512 MiB) to be counted.
+const ARCHIVE_LIMITS: UnpackLimits = { maxEntryBytes: MAX_BYTES, maxTotalBytes: 2 * MAX_BYTES };
+const MAX_TABLE_BYTES = 500 * 1024 * 1024;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const notBackup = (name: string, why: string) =>
   new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, { hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'] });
 
-/** CSV records (header excluded), counting newlines outside quotes only. */
-/** Data rows of a CSV table (its header line excluded). */
+/** Data rows of a CSV table (its header line excluded); counted, not kept. */
 function csvRows(text: string): number {
-  return Math.max(0, (parse(text, { skip_empty_lines: true, relax_column_count: true }) as unknown[]).length - 1);
+  let rows = 0;
+  parse(text, { skip_empty_lines: true, relax_column_count: true, on_record: () => void rows++ });
+  return Math.max(0, rows - 1);
 }
 
 function envelope(name: string, raw: string): { createdAt: string | null; data: Record<string, unknown> } {
@@ -46,9 +50,9 @@ export async function parseBackup(name: string, content: Buffer): Promise<Backup
   if (content[0] === 0x1f && content[1] === 0x8b) {
     let files: Map<string, Buffer>;
     try {
-      files = await unpackTarGz(content);
-    } catch {
-      throw notBackup(name, 'the gzip archive cannot be read');
+      files = await unpackTarGz(content, ARCHIVE_LIMITS);
+    } catch (e) {
+      throw notBackup(name, `the gzip archive cannot be read${e instanceof ArchiveError ? ` (${e.message})` : ''}`);
     }
     const config = files.get('config.json');
     if (!config) throw notBackup(name, 'the archive has no config.json');
@@ -57,9 +61,9 @@ export async function parseBackup(name: string, content: Buffer): Promise<Backup
       const m = /^(.+)\.csv(\.gz)?$/.exec(file);
       if (!m) continue;
       try {
-        tables[m[1]!] = data.length === 0 ? 0 : csvRows((m[2] ? gunzipSync(data) : data).toString('utf8'));
-      } catch {
-        throw notBackup(name, `${file} in the archive cannot be read`);
+        tables[m[1]!] = data.length === 0 ? 0 : csvRows((m[2] ? gunzipBounded(data, MAX_TABLE_BYTES) : data).toString('utf8'));
+      } catch (e) {
+        throw notBackup(name, `${file} in the archive cannot be read${e instanceof ArchiveError ? ` (${e.message})` : ''}`);
       }
     }
     return { name, content, kind: 'archive', contentType: 'application/gzip', ...envelope(name, config.toString('utf8')), tables };

@@ -1,11 +1,13 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { packTarGz, unpackTarGz } from '../../archive/tar-gz.js';
+import { gzipSync } from 'node:zlib';
+import { gunzipBounded, packTarGz, unpackTarGz } from '../../archive/tar-gz.js';
 import { fromCsv, toCsv } from '../csv.js';
 import { isPlainObject, ok, parseJsonBody, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import { backupEnvelope, restoreConfig } from '../snapshot.js';
 import type { DemoState } from '../state.js';
 import type { Obj } from '../types.js';
+
+const MAX_BYTES = 256 * 1024 * 1024;
 
 type Table = { file: string; get: (s: DemoState) => object[]; set: (s: DemoState, rows: Obj[]) => void };
 
@@ -31,7 +33,7 @@ function fullArchive(state: DemoState): Promise<Buffer> {
 async function restoreArchive(state: DemoState, gz: Buffer): Promise<Record<string, number>> {
   let files: Map<string, Buffer>;
   try {
-    files = await unpackTarGz(gz);
+    files = await unpackTarGz(gz, { maxEntryBytes: MAX_BYTES, maxTotalBytes: MAX_BYTES });
   } catch {
     throw plainError(400, 'Invalid backup: archive could not be read');
   }
@@ -41,10 +43,17 @@ async function restoreArchive(state: DemoState, gz: Buffer): Promise<Record<stri
   if (!isPlainObject(envelope) || envelope.plexus_backup !== true || !isPlainObject(envelope.data)) {
     throw plainError(400, 'Invalid backup: missing plexus_backup field');
   }
-  const restored = restoreConfig(state, envelope.data);
-  for (const [name, t] of Object.entries(TABLES)) {
+  // Every table is read before anything is applied, so a bad archive changes nothing.
+  const tables = Object.entries(TABLES).map(([name, t]) => {
     const f = files.get(t.file);
-    const rows = f ? fromCsv(gunzipSync(f).toString('utf8')) : [];
+    try {
+      return { name, t, rows: f ? (fromCsv(gunzipBounded(f, MAX_BYTES).toString('utf8')) as Obj[]) : [] };
+    } catch {
+      throw plainError(400, `Invalid backup: ${t.file} could not be read`);
+    }
+  });
+  const restored = restoreConfig(state, envelope.data);
+  for (const { name, t, rows } of tables) {
     t.set(state, rows);
     restored[name] = rows.length;
   }
