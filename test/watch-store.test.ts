@@ -39,13 +39,15 @@ describe('state store', () => {
     expect(await s.claim('post:x', 'b')).toBe(true);
   });
 
-  it('mutate retries a lost race and a copy read from the store cannot change it', async () => {
+  it('mutate retries a lost race and a value read from the store cannot change it', async () => {
     const s = new MemoryStore();
     await s.put('n', { v: 0 });
     await Promise.all(Array.from({ length: 5 }, () => mutate<{ v: number }>(s, 'n', (c) => ({ v: (c?.v ?? 0) + 1 }))));
     const got = await s.get<{ v: number }>('n');
     expect(got?.value.v).toBe(5);
-    got!.value.v = 100;
+    expect(() => {
+      got!.value.v = 100;
+    }).toThrow(TypeError);
     expect((await s.get<{ v: number }>('n'))?.value.v).toBe(5);
   });
 

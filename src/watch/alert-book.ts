@@ -107,6 +107,5 @@ export class AlertBook {
       if (prev && prev.messageId === sent.messageId && prev.hash === sent.hash) return undefined;
       return { ...cur, messages: { ...cur.messages, [tk]: sent } };
     });
-    r.messages[tk] = sent;
   }
 }

@@ -45,7 +45,19 @@ export interface StoreData {
   claims: Record<string, Claim>;
 }
 
-const copy = <T>(v: T): T => structuredClone(v);
+/**
+ * Stored values are shared, not copied: they are deep-frozen on write, so a
+ * caller can neither change what is stored nor what it read. Parts already
+ * frozen (kept from an earlier value) are skipped, so a write costs what is
+ * new in it, not the size of the record: the quota sample book is rewritten
+ * every poll and copying it whole dominated a poll over many keys.
+ */
+function freeze<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  for (const x of Object.values(v)) freeze(x);
+  return v;
+}
 
 /**
  * The in-process store (tests, and the base of the file store). Every
@@ -60,13 +72,13 @@ export class MemoryStore implements StateStore {
   async get<T>(key: string): Promise<Versioned<T> | undefined> {
     await this.ready();
     const r = this.data.records[key];
-    return r ? (copy(r) as Versioned<T>) : undefined;
+    return r ? freeze(r as Versioned<T>) : undefined;
   }
 
   async put<T>(key: string, value: T): Promise<number> {
     await this.ready();
     const version = (this.data.records[key]?.version ?? 0) + 1;
-    this.data.records[key] = { value: copy(value), version };
+    this.data.records[key] = freeze({ value, version });
     await this.changed();
     return version;
   }
@@ -75,7 +87,7 @@ export class MemoryStore implements StateStore {
     await this.ready();
     const current = this.data.records[key]?.version ?? 0;
     if (current !== expected) return false;
-    this.data.records[key] = { value: copy(value), version: current + 1 };
+    this.data.records[key] = freeze({ value, version: current + 1 });
     await this.changed();
     return true;
   }
