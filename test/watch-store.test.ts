@@ -149,3 +149,15 @@ describe('loop', () => {
     expect(logs.filter((l) => l.includes('watcher tick failed'))).toHaveLength(2);
   });
 });
+
+describe('claims over a long run', () => {
+  it('a claim older than 30 days is dropped, a recent one kept', async () => {
+    let t = Date.parse('2026-11-01T00:00:00Z');
+    const s = new MemoryStore(() => t);
+    expect(await s.claim('post:old', 'me')).toBe(true);
+    t += 31 * 86_400_000;
+    expect(await s.claim('post:new', 'me')).toBe(true);
+    expect(await s.claim('post:old', 'me')).toBe(true);
+    expect(await s.claim('post:new', 'me')).toBe(false);
+  });
+});

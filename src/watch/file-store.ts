@@ -2,11 +2,10 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import writeFileAtomic from 'write-file-atomic';
-import { MemoryStore, type StoreData } from './state-store.js';
+import { CLAIM_KEEP_MS, MemoryStore, type StoreData } from './state-store.js';
 
 export const STATE_FILE = 'watch-state.json';
 /** Claims are kept this long, then forgotten (their posts are long done). */
-const CLAIM_KEEP_MS = 30 * 86_400_000;
 
 /**
  * The state store of one bot process: a JSON file in STATE_DIR, replaced

@@ -64,8 +64,13 @@ function freeze<T>(v: T): T {
  * operation is synchronous inside, so compare-and-set and claim are atomic
  * within one process.
  */
+/** A claim guards one post; older than this, the alert it guarded is long gone. */
+export const CLAIM_KEEP_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
 export class MemoryStore implements StateStore {
   protected data: StoreData = { records: {}, claims: {} };
+  private prunedAt = 0;
 
   constructor(protected readonly now: () => number = Date.now) {}
 
@@ -107,6 +112,7 @@ export class MemoryStore implements StateStore {
   async claim(key: string, owner: string): Promise<boolean> {
     await this.ready();
     if (this.data.claims[key]) return false;
+    this.pruneClaims();
     this.data.claims[key] = { owner, at: this.now() };
     await this.changed();
     return true;
@@ -120,6 +126,14 @@ export class MemoryStore implements StateStore {
   }
 
   async flush(): Promise<void> {}
+
+  /** Drops old claims now and then, so a long-running bot does not keep every claim it ever made. */
+  protected pruneClaims(): void {
+    const now = this.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    for (const [k, c] of Object.entries(this.data.claims)) if (c.at < now - CLAIM_KEEP_MS) delete this.data.claims[k];
+  }
 
   /** Hook: the file store loads its file before the first operation. */
   protected async ready(): Promise<void> {}
