@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { ArchiveError, gunzipBounded, unpackTarGz, type UnpackLimits } from '../archive/tar-gz.js';
 import type { RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
+import { isRecord } from '../core/is-record.js';
 
 /** A backup as read from a file: the config envelope, and table row counts for a full archive. */
 export interface BackupFile {
@@ -22,7 +23,6 @@ const MAX_BYTES = 512 * 1024 * 1024;
 // still fit in one JS string (~512 MiB) to be counted.
 const ARCHIVE_LIMITS: UnpackLimits = { maxEntryBytes: MAX_BYTES, maxTotalBytes: 2 * MAX_BYTES };
 const MAX_TABLE_BYTES = 500 * 1024 * 1024;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const notBackup = (name: string, why: string) =>
   new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, { hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'] });
 

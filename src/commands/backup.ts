@@ -11,6 +11,7 @@ import { parseBackup, loadBackup, type BackupFile } from './backup-file.js';
 import { byActor, plural } from './changes.js';
 import { fileStamp } from './config.js';
 import { LOG_COUNT_CALLS, logCounts } from './logging.js';
+import { isRecord } from '../core/is-record.js';
 
 const BACKUP = mgmtPath('backup');
 const RESTORE = mgmtPath('restore');
@@ -19,7 +20,6 @@ const SLOW_MS = 120_000;
 /** Connection ends that mean the process went away mid-answer (not "refused": then it was never up). */
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const size = (v: unknown): number => (isRecord(v) ? Object.keys(v).length : Array.isArray(v) ? v.length : 0);
 
 /** The config parts of a backup, with the name the server's config/status uses for each. */

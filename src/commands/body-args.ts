@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BotError, type FieldIssue } from '../core/errors.js';
 import { parseLine } from '../core/parse.js';
 import { isSecretField } from '../render/mask.js';
+import { isRecord } from '../core/is-record.js';
 
 /**
  * Fields a set/patch command takes as `name=value`, each with the schema that
@@ -18,13 +19,12 @@ export interface CollectedBody {
   dotted: Set<string>;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;
   for (const part of path.slice(0, -1)) {
     const next = node[part];
-    if (!isPlainObject(next)) node[part] = {};
+    if (!isRecord(next)) node[part] = {};
     node = node[part] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
@@ -89,7 +89,7 @@ export function mergeDotted(before: Record<string, unknown>, collected: Collecte
   for (const field of collected.dotted) {
     const current = before[field];
     const given = out[field];
-    if (isPlainObject(current) && isPlainObject(given)) out[field] = deepMerge(current, given);
+    if (isRecord(current) && isRecord(given)) out[field] = deepMerge(current, given);
   }
   return out;
 }
@@ -98,7 +98,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] = isPlainObject(cur) && isPlainObject(v) ? deepMerge(cur, v) : v;
+    out[k] = isRecord(cur) && isRecord(v) ? deepMerge(cur, v) : v;
   }
   return out;
 }
@@ -106,6 +106,6 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 /** True when a body carries a secret anywhere (an API key): the answer then goes to the requester only. */
 export function carriesSecret(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(carriesSecret);
-  if (!isPlainObject(v)) return false;
+  if (!isRecord(v)) return false;
   return Object.entries(v).some(([k, x]) => (isSecretField(k) && x !== null && x !== '') || carriesSecret(x));
 }

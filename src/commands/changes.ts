@@ -2,6 +2,7 @@ import type { Actor } from '../core/actor.js';
 import { DASH } from '../render/format.js';
 import { isSecretField, maskDeep, maskSecret } from '../render/mask.js';
 import { context, type Block } from '../render/reply.js';
+import { truncate } from '../render/table.js';
 
 const MAX_VALUE = 160;
 
@@ -18,7 +19,7 @@ export function numberRanges(ns: readonly number[]): string {
   return parts.join(', ');
 }
 
-const clip = (s: string): string => (s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s);
+const clip = (s: string): string => truncate(s, MAX_VALUE);
 
 /** One setting's value for a person: lists joined, long number lists as ranges, objects as compact JSON (secrets masked). */
 export function showValue(v: unknown, field = ''): string {

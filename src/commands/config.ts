@@ -8,12 +8,12 @@ import { context, fields, reply, type Field } from '../render/reply.js';
 import { showValue } from './changes.js';
 import { configSectionCommands } from './config-sections.js';
 import { jsonReply } from './json-reply.js';
+import { isRecord } from '../core/is-record.js';
 
 const STATUS = mgmtPath('config', 'status');
 const CONFIG = mgmtPath('config');
 const EXPORT = mgmtPath('config', 'export');
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every string held under a secret-named field, at any depth: masked wherever else it shows up too. */
 export function secretValues(value: unknown, underSecret = false, out: Set<string> = new Set()): Set<string> {

@@ -1,18 +1,18 @@
 import { isSecretField } from '../render/mask.js';
 import { type Block } from '../render/reply.js';
 import { changeBlock, showValue } from './changes.js';
+import { isRecord } from '../core/is-record.js';
 
 const MAX_LINES = 30;
 const MAX_DEPTH = 4;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const UNSET = Symbol('unset');
 type Change = [path: string, before: unknown, after: unknown];
 
 /** Differences by dotted path, descending into objects both sides have; a subtree only one side has is one change. */
 function compare(a: unknown, b: unknown, path: string, depth: number, out: Change[]): Change[] {
-  if (isPlainObject(a) && isPlainObject(b) && depth < MAX_DEPTH) {
+  if (isRecord(a) && isRecord(b) && depth < MAX_DEPTH) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const p = path ? `${path}.${k}` : k;
       if (!(k in a)) out.push([p, UNSET, b[k]]);

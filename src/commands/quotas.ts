@@ -5,7 +5,7 @@ import { BotError } from '../core/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { bar } from '../render/bar.js';
-import { DASH, formatMoney, formatNumber, formatPercent, formatRelative, formatTimestamp } from '../render/format.js';
+import { DASH, formatAmount, formatNumber, formatPercent, formatRelative, formatTimestamp } from '../render/format.js';
 import { context, fields, reply, table, text, type Block } from '../render/reply.js';
 import { sparkline } from '../render/sparkline.js';
 import { byActor } from './changes.js';
@@ -18,14 +18,6 @@ const TYPES = mgmtPath('quota-checker-types');
 const QUOTAS = mgmtPath('quotas');
 const ONE = mgmtPath('quotas', '{checkerId}');
 const quotaPath = (id: string, ...rest: string[]) => mgmtPath('quotas', id, ...rest);
-
-/** An amount in the meter's unit: $12.50, 1,234 requests, 42 %. */
-function amount(unit: string | null | undefined, n: number | null | undefined): string {
-  if (n == null) return DASH;
-  if (unit === 'usd') return formatMoney(n);
-  if (unit === 'percentage') return `${formatNumber(n, 1)} %`;
-  return unit ? `${formatNumber(n)} ${unit}` : formatNumber(n);
-}
 
 /** Utilization 0..1 of a meter: what Plexus reports, else used/limit. */
 function ratio(m: S.QuotaMeter): number | null {
@@ -53,8 +45,8 @@ function meterTable(snaps: readonly S.QuotaSnapshot[], now: number, withChecker:
         ...(withChecker ? [s.checkerId] : []),
         m.label ?? m.key,
         r === null ? DASH : `${bar(r)} ${formatPercent(r, 0)}`,
-        `${amount(m.unit, m.used)} of ${amount(m.unit, m.limit)}`,
-        amount(m.unit, m.remaining),
+        `${formatAmount(m.unit, m.used)} of ${formatAmount(m.unit, m.limit)}`,
+        formatAmount(m.unit, m.remaining),
         m.resetsAt ? formatRelative(m.resetsAt, now) : DASH,
         m.status ?? DASH,
       ];
@@ -236,7 +228,7 @@ export const quotasHistory = defineCommand({
             text(trend.join('\n')),
             table(
               ['checked', 'meter', { header: 'used', align: 'right' }, { header: 'utilization', align: 'right' }, 'status'],
-              shown.map((r) => [formatTimestamp(r.checkedAt, now), r.meterKey ?? DASH, `${amount(r.unit, r.used)} of ${amount(r.unit, r.limit)}`, r.utilizationPercent == null ? DASH : `${formatNumber(r.utilizationPercent, 1)} %`, r.success === false ? `failed${r.errorMessage ? `: ${r.errorMessage}` : ''}` : (r.status ?? DASH)]),
+              shown.map((r) => [formatTimestamp(r.checkedAt, now), r.meterKey ?? DASH, `${formatAmount(r.unit, r.used)} of ${formatAmount(r.unit, r.limit)}`, r.utilizationPercent == null ? DASH : `${formatNumber(r.utilizationPercent, 1)} %`, r.success === false ? `failed${r.errorMessage ? `: ${r.errorMessage}` : ''}` : (r.status ?? DASH)]),
             ),
             footer,
           ]

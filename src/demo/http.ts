@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { isRecord } from '../core/is-record.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -88,13 +89,10 @@ export function parseJsonBody(buf: Buffer): unknown {
   }
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** PATCH-style routes refuse anything but a JSON object. */
 export function requireObject(v: unknown): Record<string, unknown> {
-  if (!isPlainObject(v)) throw plainError(400, 'Object body is required');
+  if (!isRecord(v)) throw plainError(400, 'Object body is required');
   return v;
 }
 

@@ -1,9 +1,9 @@
 import { checkerIdFor, syncCheckers } from './checkers.js';
 import { readSection, SECTIONS } from './config-sections.js';
-import { isPlainObject } from './http.js';
 import type { DemoState } from './state.js';
 import type { AliasConfig, KeyConfig, McpServerConfig, Obj, ProviderConfig, UserQuotaDef } from './types.js';
 import { keysMap, normalizeAlias, normalizeMcpServer, normalizeProvider } from './views.js';
+import { isRecord } from '../core/is-record.js';
 
 /** `GET config`: the in-memory PlexusConfig view. */
 export function configView(state: DemoState): Obj {
@@ -70,22 +70,22 @@ export function backupEnvelope(state: DemoState): Obj {
   };
 }
 
-const asMap = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+const asMap = (v: unknown): Obj => (isRecord(v) ? v : {});
 
 /** Replaces the configuration from a backup envelope's `data`. Returns the per-table counts. */
 export function restoreConfig(state: DemoState, data: Obj): Record<string, number> {
   const providers: Record<string, ProviderConfig> = {};
-  for (const [slug, p] of Object.entries(asMap(data.providers))) if (isPlainObject(p)) providers[slug] = normalizeProvider(p);
+  for (const [slug, p] of Object.entries(asMap(data.providers))) if (isRecord(p)) providers[slug] = normalizeProvider(p);
   const aliases: Record<string, AliasConfig> = {};
   for (const [slug, a] of Object.entries(asMap(data.models))) {
-    if (isPlainObject(a) && Array.isArray(a.target_groups)) aliases[slug] = normalizeAlias(a);
+    if (isRecord(a) && Array.isArray(a.target_groups)) aliases[slug] = normalizeAlias(a);
   }
   const keys: Record<string, KeyConfig> = {};
   for (const [name, k] of Object.entries(asMap(data.keys))) {
-    if (isPlainObject(k) && typeof k.secret === 'string') keys[name] = { ...(k as unknown as KeyConfig), allowRawPassthrough: k.allowRawPassthrough === true };
+    if (isRecord(k) && typeof k.secret === 'string') keys[name] = { ...(k as unknown as KeyConfig), allowRawPassthrough: k.allowRawPassthrough === true };
   }
   const mcp: Record<string, McpServerConfig> = {};
-  for (const [name, m] of Object.entries(asMap(data.mcp_servers))) if (isPlainObject(m)) mcp[name] = normalizeMcpServer(m);
+  for (const [name, m] of Object.entries(asMap(data.mcp_servers))) if (isRecord(m)) mcp[name] = normalizeMcpServer(m);
 
   state.providers = providers;
   state.aliases = aliases;

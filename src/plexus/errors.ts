@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { z } from 'zod';
 import { BotError, type FieldIssue } from '../core/errors.js';
 import type { HttpMethod } from './types.js';
+import { isRecord } from '../core/is-record.js';
+import { formatDuration } from '../render/format.js';
 
 const MAX_MESSAGE = 500;
 const MAX_DETAIL = 300;
@@ -81,7 +83,6 @@ export const formatIssuePath = (path: unknown): string => {
   return out;
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const issueFromUnknown = (item: unknown): FieldIssue | undefined => {
   if (typeof item === 'string') return { path: '', message: truncate(oneLine(item), MAX_DETAIL) };
@@ -172,13 +173,6 @@ export const parseErrorBody = (status: number, text: string): ParsedErrorBody =>
   if (type !== undefined) out.type = type;
   if (supportedLevels !== undefined) out.supportedLevels = supportedLevels;
   return out;
-};
-
-/** Seconds for messages: `15 s`, `1.5 s`, `50 ms`. */
-export const formatDuration = (ms: number): string => {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 100) / 10;
-  return `${s} s`;
 };
 
 export const timeoutError = (method: HttpMethod, path: string, timeoutMs: number, cause?: unknown): BotError =>

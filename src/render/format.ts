@@ -193,3 +193,14 @@ export function formatBytes(n: Num): string {
   const digits = v < 10 ? 1 : 0;
   return `${sign}${fixedFmt(digits).format(v)} ${BYTE_UNITS[i]}`;
 }
+
+/**
+ * An amount in a quota's or meter's unit: money for `cost`/`usd`, `42 %` for
+ * `percentage`, otherwise the number with its unit (`1,234 requests`).
+ */
+export function formatAmount(unit: string | null | undefined, n: Num): string {
+  if (!isNum(n)) return DASH;
+  if (unit === 'cost' || unit === 'usd') return formatMoney(n);
+  if (unit === 'percentage') return `${formatNumber(n, 1)} %`;
+  return unit ? `${formatNumber(n, 2)} ${unit}` : formatNumber(n, 2);
+}

@@ -1,5 +1,6 @@
 import { bar } from '../render/bar.js';
-import { DASH, formatDuration, formatMoney, formatNumber, formatTimestamp } from '../render/format.js';
+import { truncate } from '../render/table.js';
+import { DASH, formatAmount, formatDuration, formatNumber, formatTimestamp } from '../render/format.js';
 import { maskTokenPatterns } from '../render/mask.js';
 import { context, fields, reply, text, type Action, type Reply } from '../render/reply.js';
 import { shownView, type AlertRecord, type CooldownView, type PlexusView, type QuotaView } from './alert-model.js';
@@ -9,14 +10,7 @@ export const SNOOZE_HOURS = [1, 4, 24] as const;
 /** `14:07 UTC`, with the date when it is not the day of `ref`. */
 export const utc = (ts: number, ref: number): string => `${formatTimestamp(ts, ref)} UTC`;
 
-const clip = (s: string, max = 300): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-
-export function amount(unit: string | null, n: number | null): string {
-  if (n === null) return DASH;
-  if (unit === 'cost' || unit === 'usd') return formatMoney(n);
-  if (unit === 'percentage') return `${formatNumber(n, 1)} %`;
-  return unit ? `${formatNumber(n, 2)} ${unit}` : formatNumber(n, 2);
-}
+const clip = (s: string): string => truncate(s, 300);
 
 const pct = (p: number): string => `${formatNumber(p, p < 10 ? 1 : 0)} %`;
 
@@ -82,7 +76,7 @@ function quotaReply(r: AlertRecord, v: QuotaView, now: number): Reply {
     text(v.blocked ? `${lead} Requests with this key are refused (429) until the quota resets.` : lead),
     fields([
       { label: 'Usage', value: `${bar(v.percent / 100)} ${pct(v.percent)}` },
-      { label: 'Used / limit', value: `${amount(v.unit, v.used)} of ${amount(v.unit, v.limit)}` },
+      { label: 'Used / limit', value: `${formatAmount(v.unit, v.used)} of ${formatAmount(v.unit, v.limit)}` },
       { label: 'Resets', value: v.resetsAt === null ? DASH : utc(v.resetsAt, v.at) },
       { label: 'Forecast', value: v.forecast },
     ]),

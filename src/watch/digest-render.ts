@@ -2,7 +2,7 @@ import { bar } from '../render/bar.js';
 import { DASH, formatChange, formatDuration, formatMoney, formatNumber, formatPercent, MINUS } from '../render/format.js';
 import { context, fields, reply, table, text, type Block, type Reply } from '../render/reply.js';
 import { sparkline } from '../render/sparkline.js';
-import { amount } from './alert-render.js';
+import { formatAmount } from '../render/format.js';
 import { RANGE_MS, SPARK_SLOTS, type DigestFigures, type Pair, type Ranked } from './digest-build.js';
 
 const RANGE_LABEL: Record<DigestFigures['range'], string> = { hour: 'last hour', day: 'last 24 h', week: 'last 7 days', month: 'last 30 days' };
@@ -63,7 +63,7 @@ export function renderDigest(f: DigestFigures, opts: { preview?: boolean; note?:
         f.closest.map((q) => [
           q.subject === 'key' ? `key ${q.owner} · ${q.name}` : `${q.owner} · ${q.name}`,
           `${bar(q.percent / 100)} ${formatNumber(q.percent, 0)} %${q.blocked ? ' BLOCKED' : ''}`,
-          `${amount(q.unit, q.used)} / ${amount(q.unit, q.limit)}`,
+          `${formatAmount(q.unit, q.used)} / ${formatAmount(q.unit, q.limit)}`,
           q.resetsAt === null ? DASH : zoned(q.resetsAt, tz),
         ]),
       ),

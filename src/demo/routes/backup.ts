@@ -1,11 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { gunzipBounded, packTarGz, unpackTarGz } from '../../archive/tar-gz.js';
 import { fromCsv, toCsv } from '../csv.js';
-import { isPlainObject, ok, parseJsonBody, plainError } from '../http.js';
+import { ok, parseJsonBody, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import { backupEnvelope, restoreConfig } from '../snapshot.js';
 import type { DemoState } from '../state.js';
 import type { Obj } from '../types.js';
+import { isRecord } from '../../core/is-record.js';
 
 const MAX_BYTES = 256 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ async function restoreArchive(state: DemoState, gz: Buffer): Promise<Record<stri
   const config = files.get('config.json');
   if (!config) throw plainError(400, 'Invalid backup: archive has no config.json');
   const envelope = parseJsonBody(config);
-  if (!isPlainObject(envelope) || envelope.plexus_backup !== true || !isPlainObject(envelope.data)) {
+  if (!isRecord(envelope) || envelope.plexus_backup !== true || !isRecord(envelope.data)) {
     throw plainError(400, 'Invalid backup: missing plexus_backup field');
   }
   // Every table is read before anything is applied, so a bad archive changes nothing.
@@ -82,8 +83,8 @@ export function registerBackupRoutes(r: Router): void {
       return ok({ success: true, restored, message: 'Full restore complete. Server is restarting to apply changes.' });
     }
     const body = parseJsonBody(raw);
-    if (!isPlainObject(body) || body.plexus_backup !== true) throw plainError(400, 'Invalid backup: missing plexus_backup field');
-    if (!isPlainObject(body.data)) throw plainError(400, 'Invalid backup: missing data field');
+    if (!isRecord(body) || body.plexus_backup !== true) throw plainError(400, 'Invalid backup: missing plexus_backup field');
+    if (!isRecord(body.data)) throw plainError(400, 'Invalid backup: missing data field');
     const restored = restoreConfig(ctx.state, body.data);
     ctx.state.log('Config restore complete', 'info', 'backup');
     return ok({ success: true, restored, message: 'Config restore complete. Server is restarting to apply changes.' });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { HttpError, isPlainObject, ok, requireObject, typedError } from '../http.js';
+import { HttpError, ok, requireObject, typedError } from '../http.js';
 import { effectiveQuotaNames, quotaStatusBody, quotaUsage } from '../quota-calc.js';
 import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
 import type { Obj, UserQuotaDef } from '../types.js';
 import { type Issues, parseWith, SLUG_RE } from '../validate.js';
+import { isRecord } from '../../core/is-record.js';
 
 const common = {
   limitType: z.enum(['requests', 'tokens', 'cost']),
@@ -52,7 +53,7 @@ function requireAttached(state: DemoState, key: string, quota: string): void {
 }
 
 function keyAndQuota(body: unknown): { key: string; quota?: string } {
-  const b = isPlainObject(body) ? body : {};
+  const b = isRecord(body) ? body : {};
   if (typeof b.key !== 'string' || b.key === '') throw typedError(400, 'Missing required field: key', 'invalid_request_error');
   return { key: b.key, quota: typeof b.quota === 'string' && b.quota !== '' ? b.quota : undefined };
 }
