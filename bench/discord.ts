@@ -14,6 +14,7 @@ import { createPlexusClient } from '../src/plexus/client.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord-fake.js';
 import { slashCommand, user, type Where } from '../test/fakes/discord-payloads.js';
 import { startFakePlexus } from '../test/fakes/plexus.js';
+import { ms, percentile } from './stats.js';
 
 const INTERACTIONS = Number(process.env.BENCH_INTERACTIONS ?? 200);
 const WARMUP = 20;
@@ -26,11 +27,6 @@ const MAX_MISSES = 5;
 const TEARDOWN_WAIT_MS = 5000;
 const PATH = ['cooldowns', 'list'];
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 /** Dispatches one `/plexus cooldowns list`; resolves with the time to a deferred callback, or undefined if none came in the window. */
 async function timeToDefer(discord: FakeDiscord, where: Where): Promise<number | undefined> {
@@ -112,10 +108,10 @@ export async function benchDiscord(): Promise<boolean> {
   const waiting = botDispatched - botDone;
   const plexusInFlight = plexusFake.inFlight;
 
-  const p50 = pct(botTimes, 50);
-  const p99 = pct(botTimes, 99);
-  const b50 = pct(bareTimes, 50);
-  const b99 = pct(bareTimes, 99);
+  const p50 = percentile(botTimes, 50);
+  const p99 = percentile(botTimes, 99);
+  const b50 = percentile(bareTimes, 50);
+  const b99 = percentile(bareTimes, 99);
   console.log(`\n== discord: INTERACTION_CREATE → deferred callback, ${INTERACTIONS} interactions (+${WARMUP} warm-up), Plexus answering in ${SLOW_PLEXUS_MS / 1000} s`);
   console.log(`  deferred                  bot ${botTimes.length}/${INTERACTIONS}, bare ${bareTimes.length}/${INTERACTIONS} (missed: bot ${misses}, bare ${bareMisses})`);
   console.log(`  bot p50 ${ms(p50)}, p99 ${ms(p99)} (target p99 <= ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'})`);

@@ -11,16 +11,13 @@ import { systemClock } from '../src/core/clock.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { renderText } from '../src/render/text.js';
 import { startFakePlexus } from '../test/fakes/plexus.js';
+import { median } from './stats.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 600);
 const WARMUP = 100;
 const BURST = 500;
 const CONCURRENCY = 4;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 /** Prints the figures; returns false when a hard expectation failed. */
 export async function benchPipeline(): Promise<boolean> {

@@ -11,6 +11,7 @@ import PQueue from 'p-queue';
 import { ALICE, OPS, SIGNING_SECRET, startSlackHarness, type SlackHarness } from '../test/fakes/slack-harness.js';
 import type { HookPost } from '../test/fakes/slack-api.js';
 import { postSigned, slashCommandFields } from '../test/fakes/slack-signer.js';
+import { ms, percentile } from './stats.js';
 
 const WARMUP = 20;
 const ACKS = Number(process.env.BENCH_SLACK_ACKS ?? 200);
@@ -21,11 +22,6 @@ const ACK_TARGET_P99_MS = 50;
 const ANSWER_TIMEOUT_MS = 10_000;
 const LINE = 'cooldowns list';
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
-const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function bareServer() {
   const server = createServer((req, res) => {
@@ -77,7 +73,7 @@ async function ackWhileSlow(bareUrl: string): Promise<boolean> {
         acks.push(await bot());
       }
     }
-    const [p50, p99, b50, b99] = [pct(acks, 50), pct(acks, 99), pct(bareAcks, 50), pct(bareAcks, 99)];
+    const [p50, p99, b50, b99] = [percentile(acks, 50), percentile(acks, 99), percentile(bareAcks, 50), percentile(bareAcks, 99)];
     const stillWaiting = h.plexus.inFlight;
     console.log(`\n== slack: signed /plexus → HTTP ack, ${ACKS} commands (HTTP mode, 127.0.0.1), every Plexus call taking ${SLOW_PLEXUS_MS / 1000} s`);
     console.log(`  ack             p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...acks))}`);

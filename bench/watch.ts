@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { startFakePlexus } from '../test/fakes/plexus.js';
 import type { MemoryFigures } from './watch-memory.js';
+import { median } from './stats.js';
 
 const POLLS = Number(process.env.BENCH_WATCH_POLLS ?? 10_000);
 const KEYS = Number(process.env.BENCH_WATCH_KEYS ?? 1_000);
@@ -107,7 +108,6 @@ async function inChild(args: string[]): Promise<MemoryFigures> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 
 export async function benchWatch(): Promise<boolean> {
