@@ -348,7 +348,15 @@ describe('what is read is required', () => {
   });
 
   it('asSent checks with the schema but keeps the answer as sent', () => {
-    const sent = { stallCooldown: 0, extra: 1, ttfbSeconds: null, ttfbBytes: '100', minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30 };
+    const sent = {
+      stallCooldown: 0,
+      extra: 1,
+      ttfbSeconds: null,
+      ttfbBytes: '100',
+      minBytesPerSecond: null,
+      windowSeconds: 10,
+      gracePeriodSeconds: 30,
+    };
     const read = S.asSent(S.stallConfigSchema).parse(sent);
     expect(read).toEqual(sent);
     expect(Object.keys(read)).toEqual(Object.keys(sent));

@@ -214,7 +214,10 @@ export const usageDelete = defineCommand({
 
 const DAY_MS = 86_400_000;
 async function countOlder(ctx: RunContext<{ days: number }>, cutoff: number): Promise<number | null> {
-  const res = await ctx.deps.plexus.request('GET', USAGE, { query: { endDate: iso(cutoff), limit: 1, fields: 'requestId' }, schema: S.pageTotalSchema });
+  const res = await ctx.deps.plexus.request('GET', USAGE, {
+    query: { endDate: iso(cutoff), limit: 1, fields: 'requestId' },
+    schema: S.pageTotalSchema,
+  });
   return res.total ?? null;
 }
 

@@ -287,7 +287,12 @@ const configParts = {
 };
 
 /** `GET config`: the running configuration. */
-export const configDocumentSchema = z.looseObject({ ...configParts, default_quotas: strList, quotas: namedCollection, mcpServers: namedCollection });
+export const configDocumentSchema = z.looseObject({
+  ...configParts,
+  default_quotas: strList,
+  quotas: namedCollection,
+  mcpServers: namedCollection,
+});
 export type ConfigDocument = z.output<typeof configDocumentSchema>;
 
 /** `GET config/export`: the configuration file, secrets in clear. */
