@@ -46,7 +46,9 @@ const ROUTES: [string, RegExp, z.ZodType][] = [
   ['GET PATCH', /^\/v0\/management\/config\/stall$/, S.stallConfigSchema],
   ['GET', /^\/v0\/management\/config\/(capture-trace-on-error|mcp-enabled)$/, S.enabledFlagSchema],
   ['GET', /^\/v0\/management\/config\/trusted-proxies$/, S.trustedProxiesSchema],
-  ['GET PATCH', /^\/v0\/management\/(config|config\/export|config\/vision-fallthrough|config\/compaction|system-settings)$/, S.looseRecordSchema],
+  ['GET', /^\/v0\/management\/config$/, S.configDocumentSchema],
+  ['GET', /^\/v0\/management\/config\/export$/, S.configExportSchema],
+  ['GET PATCH', /^\/v0\/management\/(config\/vision-fallthrough|config\/compaction|system-settings)$/, S.looseRecordSchema],
   ['GET', /^\/v0\/management\/cooldowns$/, S.cooldownListSchema],
   ['GET', /^\/v0\/management\/concurrency$/, S.concurrencySchema],
   ['GET', /^\/v0\/management\/performance$/, S.performanceListSchema],
@@ -279,5 +281,86 @@ describe('quota meters reported as words', () => {
     ]);
     expect(snap!.meters[0]!.utilizationPercent).toBeNull();
     expect(snap!.meters[0]!.used).toBe(1);
+  });
+});
+
+/** Schemas for which `{}` is a valid answer, and why. Every other exported schema must refuse it. */
+const EMPTY_OBJECT_OK: Record<string, string> = {
+  providerListSchema: 'a map by name: no providers',
+  aliasListSchema: 'a map by name: no aliases',
+  apiKeyListSchema: 'a map by name: no keys',
+  userQuotaListSchema: 'a map by name: no user quotas',
+  mcpServerListSchema: 'a map by name: no MCP servers',
+  looseRecordSchema: 'system-settings, vision-fallthrough, compaction: nothing set yet',
+  usageRecordSchema: 'a usage row of `fields=` with unknown names is {}',
+  jsonText: 'a JSON text field: any object is text',
+  text: 'a JSON text field: any object is text',
+  errorDetailsSchema: 'read leniently from the JSON text in an error record',
+  retryHistoryEntrySchema: 'read leniently from the JSON text in retryHistory (broken entries are dropped)',
+};
+
+describe('what is read is required', () => {
+  const exported = Object.entries(S).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : []));
+
+  it('finds the exported schemas', () => {
+    expect(exported.length).toBeGreaterThanOrEqual(76);
+    for (const name of Object.keys(EMPTY_OBJECT_OK)) expect(exported.map(([n]) => n)).toContain(name);
+  });
+
+  it.each(exported.map(([name, schema]) => [name, schema] as const))('%s: {} only where an empty object is an answer', (name, schema) => {
+    expect(schema.safeParse({}).success, name).toBe(name in EMPTY_OBJECT_OK);
+  });
+
+  it('a write result must say success: true', () => {
+    for (const schema of [S.successSchema, S.userQuotaWriteResultSchema, S.restoreResultSchema]) {
+      expect(schema.safeParse({ success: false, message: 'nope' }).success).toBe(false);
+      expect(schema.safeParse({}).success).toBe(false);
+    }
+    expect(S.successSchema.parse({ success: true, slug: 's' })).toEqual({ success: true, slug: 's' });
+    expect(S.quotaResetResultSchema.safeParse({ success: false, key: 'k' }).success).toBe(false);
+  });
+
+  it('maps and free-form objects still refuse another shape', () => {
+    for (const schema of [S.providerListSchema, S.aliasListSchema, S.apiKeyListSchema, S.userQuotaListSchema, S.mcpServerListSchema]) {
+      expect(schema.safeParse([]).success).toBe(false);
+      expect(schema.safeParse({ a: 'not an object' }).success).toBe(false);
+    }
+    expect(S.looseRecordSchema.safeParse([1]).success).toBe(false);
+    expect(S.apiKeyListSchema.safeParse({ k: { comment: 'no secret' } }).success).toBe(false);
+  });
+
+  it('a page needs its data (null reads as none), a record its identifying fields', () => {
+    expect(S.usagePageSchema.safeParse({ total: 3 }).success).toBe(false);
+    expect(S.usagePageSchema.parse({ data: null, total: 0 }).data).toEqual([]);
+    expect(S.pageTotalSchema.parse({ data: [], total: 4 }).total).toBe(4);
+    expect(S.pageTotalSchema.parse({ data: [] }).total).toBeUndefined();
+    expect(S.pageTotalSchema.safeParse({ total: 4 }).success).toBe(false);
+    expect(S.errorRecordSchema.safeParse({ id: 1 }).success).toBe(false);
+    expect(S.keyQuotaStatusSchema.safeParse({ key: 'k' }).success).toBe(false);
+    expect(S.quotaHistorySchema.parse({ history: [] }).history).toEqual([]);
+  });
+
+  it('an MCP server is remote (upstream_url) or local (mode local_http with a package)', () => {
+    expect(S.mcpServerConfigSchema.safeParse({ upstream_url: 'http://x/mcp' }).success).toBe(true);
+    expect(S.mcpServerConfigSchema.safeParse({ mode: 'local_http', launcher: 'bunx', package: 'p', port: 3000 }).success).toBe(true);
+    const bad = S.mcpServerConfigSchema.safeParse({ mode: 'local_http', enabled: true });
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['upstream_url']);
+  });
+
+  it('asSent checks with the schema but keeps the answer as sent', () => {
+    const sent = {
+      stallCooldown: 0,
+      extra: 1,
+      ttfbSeconds: null,
+      ttfbBytes: '100',
+      minBytesPerSecond: null,
+      windowSeconds: 10,
+      gracePeriodSeconds: 30,
+    };
+    const read = S.asSent(S.stallConfigSchema).parse(sent);
+    expect(read).toEqual(sent);
+    expect(Object.keys(read)).toEqual(Object.keys(sent));
+    const bad = S.asSent(S.stallConfigSchema).safeParse({ ...sent, windowSeconds: 'ten' });
+    expect(bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['windowSeconds: expected a number']);
   });
 });

@@ -18,6 +18,8 @@ interface SectionSpec {
   name: string;
   summary: string;
   args: z.ZodType<Record<string, unknown>>;
+  /** The section as GET and PATCH answer it (checked, then shown as sent). */
+  schema: z.ZodType<unknown, Record<string, unknown>>;
   usage: string;
   example: string;
   note?: string;
@@ -28,6 +30,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'failover',
     summary: 'Show or change failover: which errors and status codes make Plexus try the next target.',
     args: args({ enabled: bool().optional(), retryableStatusCodes: statusCodes().optional(), retryableErrors: strings().optional() }),
+    schema: S.failoverConfigSchema,
     usage: '[enabled= retryableStatusCodes=429,500,… retryableErrors=ECONNREFUSED,…] [{json}]',
     example: 'config failover',
     note: 'Under Bun a refused connection is `ConnectionRefused`, not ECONNREFUSED: list both to fail over on it.',
@@ -36,6 +39,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'exploration-rate',
     summary: 'Show or change how often routing tries a non-best target to refresh its measurements (0..1).',
     args: args({ performanceExplorationRate: number().optional(), latencyExplorationRate: number().optional(), e2ePerformanceExplorationRate: number().optional() }),
+    schema: S.explorationRateSchema,
     usage: '[performanceExplorationRate= latencyExplorationRate= e2ePerformanceExplorationRate=] [{json}]',
     example: 'config exploration-rate latencyExplorationRate=0.1',
   },
@@ -43,6 +47,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'background-exploration',
     summary: 'Show or change background probing of targets whose measurements are stale.',
     args: args({ enabled: bool().optional(), stalenessThresholdSeconds: int().optional(), workerConcurrency: int().optional() }),
+    schema: S.backgroundExplorationSchema,
     usage: '[enabled= stalenessThresholdSeconds= workerConcurrency=] [{json}]',
     example: 'config background-exploration',
   },
@@ -50,6 +55,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'cooldown',
     summary: 'Show or change how long a failing target is taken out of routing (minutes, doubling per failure).',
     args: args({ initialMinutes: number().optional(), maxMinutes: number().optional() }),
+    schema: S.cooldownConfigSchema,
     usage: '[initialMinutes= maxMinutes=] [{json}]',
     example: 'config cooldown initialMinutes=1 maxMinutes=60',
   },
@@ -57,6 +63,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'timeout',
     summary: 'Show or change the default upstream request timeout (seconds).',
     args: args({ defaultSeconds: int().optional() }),
+    schema: S.timeoutConfigSchema,
     usage: '[defaultSeconds=] [{json}]',
     example: 'config timeout defaultSeconds=180',
   },
@@ -71,6 +78,7 @@ const SECTIONS: SectionSpec[] = [
       gracePeriodSeconds: int().optional(),
       stallCooldown: bool().optional(),
     }),
+    schema: S.stallConfigSchema,
     usage: '[ttfbSeconds= ttfbBytes= minBytesPerSecond= windowSeconds= gracePeriodSeconds= stallCooldown=] [{json}]',
     example: 'config stall',
   },
@@ -78,6 +86,7 @@ const SECTIONS: SectionSpec[] = [
     name: 'vision-fallthrough',
     summary: 'Show or change the vision fallthrough settings (merged as given; Plexus does not check them).',
     args: z.record(z.string(), z.unknown()),
+    schema: S.looseRecordSchema,
     usage: '[name=value... | {json}]',
     example: 'config vision-fallthrough',
     note: 'name=value pairs are stored as text; use a JSON body for numbers, booleans and objects.',
@@ -101,7 +110,7 @@ function sectionCommand(spec: SectionSpec) {
       { method: 'PATCH', path, tier: 'write' },
     ],
     run: async (ctx) => {
-      const before = await ctx.deps.plexus.request('GET', path, { schema: S.looseRecordSchema });
+      const before = await ctx.deps.plexus.request('GET', path, { schema: S.asSent(spec.schema) });
       const title = `config ${spec.name}`;
       if (!hasValues(ctx.args)) {
         if (ctx.json) return jsonReply(title, before);
@@ -115,7 +124,7 @@ function sectionCommand(spec: SectionSpec) {
           ],
         });
       }
-      const after = await ctx.deps.plexus.request('PATCH', path, { body: defined(ctx.args), schema: S.looseRecordSchema });
+      const after = await ctx.deps.plexus.request('PATCH', path, { body: defined(ctx.args), schema: S.asSent(spec.schema) });
       if (ctx.json) return jsonReply(`${title} (changed)`, after);
       return reply({ title: `${title} changed`, severity: 'success', blocks: [changeBlock(changeLines(before, after)), byActor(ctx.actor)] });
     },

@@ -71,7 +71,7 @@ export const configShow = defineCommand({
   args: args({}),
   calls: [{ method: 'GET', path: CONFIG }],
   run: async (ctx) => {
-    const c = await ctx.deps.plexus.request('GET', CONFIG, { schema: S.looseRecordSchema });
+    const c = await ctx.deps.plexus.request('GET', CONFIG, { schema: S.asSent(S.configDocumentSchema) });
     if (ctx.json) return jsonReply('Configuration (secrets masked)', c, { secrets: secretValues(c) });
     const providers = isRecord(c.providers) ? Object.entries(c.providers) : [];
     const disabled = providers.filter(([, p]) => isRecord(p) && p.enabled === false).map(([n]) => n);
@@ -107,7 +107,7 @@ export const configExport = defineCommand({
   args: args({}),
   calls: [{ method: 'GET', path: EXPORT }],
   run: async (ctx) => {
-    const data = await ctx.deps.plexus.request('GET', EXPORT, { schema: S.looseRecordSchema });
+    const data = await ctx.deps.plexus.request('GET', EXPORT, { schema: S.asSent(S.configExportSchema) });
     const count = (v: unknown) => String(names(v).length);
     return reply({
       title: 'Configuration export',

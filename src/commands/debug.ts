@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
@@ -61,7 +62,8 @@ export const debugStatus = defineCommand({
 /** Names in a filter that Plexus does not know (a typo would silently trace nothing). */
 async function unknownNames(ctx: RunContext<unknown>, what: 'providers' | 'keys' | 'aliases', names: string[] | undefined): Promise<string[]> {
   if (!names || names.length === 0) return [];
-  const schema = what === 'providers' ? S.providerListSchema : what === 'keys' ? S.apiKeyListSchema : S.aliasListSchema;
+  const schema: z.ZodType<{ name: string }[]> =
+    what === 'providers' ? S.providerListSchema : what === 'keys' ? S.apiKeyListSchema : S.aliasListSchema;
   const known = new Set((await ctx.deps.plexus.request('GET', mgmtPath(what), { schema })).map((x) => x.name));
   const one = what === 'aliases' ? 'alias' : what.slice(0, -1);
   return names.filter((n) => !known.has(n)).map((n) => `${one} \`${n}\``);

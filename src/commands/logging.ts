@@ -130,7 +130,7 @@ export const LOG_COUNT_CALLS: ApiCall[] = [
 /** What `logs reset` deletes, counted from the first page of each log. */
 export async function logCounts(ctx: { deps: { plexus: PlexusApi } }) {
   const total = (path: string) =>
-    ctx.deps.plexus.request('GET', path, { query: { limit: 1 }, schema: z.looseObject({ total: S.num }) }).then((p) => p.total ?? null);
+    ctx.deps.plexus.request('GET', path, { query: { limit: 1 }, schema: S.pageTotalSchema }).then((p) => p.total ?? null);
   const [usage, errors, debug, mcp] = await Promise.all([total(mgmtPath('usage')), total(mgmtPath('errors')), total(mgmtPath('debug', 'logs')), total(mgmtPath('mcp-logs'))]);
   return { usage, errors, debug, mcp };
 }

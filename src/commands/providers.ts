@@ -162,7 +162,10 @@ export const providersDelete = defineCommand({
     return lost;
   },
   run: async (ctx) => {
-    await ctx.deps.plexus.request('DELETE', providerPath(ctx.args.slug), { query: { cascade: ctx.args.cascade ? 'true' : undefined } });
+    await ctx.deps.plexus.request('DELETE', providerPath(ctx.args.slug), {
+      query: { cascade: ctx.args.cascade ? 'true' : undefined },
+      schema: S.successSchema,
+    });
     return reply({
       title: `Provider ${ctx.args.slug} deleted`,
       severity: 'success',

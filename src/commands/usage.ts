@@ -213,11 +213,11 @@ export const usageDelete = defineCommand({
 });
 
 const DAY_MS = 86_400_000;
-/** `total` as sent, null when the server gives none (the page schema would make one up from the rows). */
-const countSchema = z.looseObject({ total: S.num });
-
 async function countOlder(ctx: RunContext<{ days: number }>, cutoff: number): Promise<number | null> {
-  const res = await ctx.deps.plexus.request('GET', USAGE, { query: { endDate: iso(cutoff), limit: 1, fields: 'requestId' }, schema: countSchema });
+  const res = await ctx.deps.plexus.request('GET', USAGE, {
+    query: { endDate: iso(cutoff), limit: 1, fields: 'requestId' },
+    schema: S.pageTotalSchema,
+  });
   return res.total ?? null;
 }
 

@@ -1,13 +1,13 @@
 /** Schemas of the configuration objects, auth/self answers, settings and write results. */
 import { z } from 'zod';
-import { bool, count, listOf, namedMap, num, str, strList } from './schema-helpers.js';
+import { bool, boolLike, listOf, namedMap, num, numberLike, requiredListOf, str, strList, succeeded } from './schema-helpers.js';
 
 // ---- providers ----------------------------------------------------------
 
 /** `GET providers/{slug}` (no slug field) and each value of `GET providers`. */
 export const providerConfigSchema = z.looseObject({
-  /** A URL, or a map api type → URL (`{"messages": "http://…"}`). */
-  api_base_url: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+  /** A URL, or a map api type → URL (`{"messages": "http://…"}`). Plexus refuses a provider without it. */
+  api_base_url: z.union([z.string(), z.record(z.string(), z.unknown())]),
   display_name: str,
   /** Plaintext secret: mask before showing. */
   api_key: str,
@@ -54,20 +54,21 @@ export const providerBaseUrls = (p: Pick<ProviderConfig, 'api_base_url'>): { api
 
 // ---- aliases --------------------------------------------------------------
 
-export const aliasTargetSchema = z.looseObject({ provider: str, model: str, enabled: bool });
+export const aliasTargetSchema = z.looseObject({ provider: z.string(), model: z.string(), enabled: bool });
 export type AliasTarget = z.output<typeof aliasTargetSchema>;
 
 export const aliasTargetGroupSchema = z.looseObject({
   name: str,
   selector: str,
-  targets: listOf(aliasTargetSchema),
+  targets: requiredListOf(aliasTargetSchema),
 });
 export type AliasTargetGroup = z.output<typeof aliasTargetGroupSchema>;
 
 /** `GET aliases/{slug}` (adds `slug`) and each value of `GET aliases`. */
 export const aliasConfigSchema = z.looseObject({
   slug: str,
-  target_groups: listOf(aliasTargetGroupSchema),
+  /** Always present: Plexus turns the legacy flat form into a `default` group. */
+  target_groups: requiredListOf(aliasTargetGroupSchema),
   priority: str,
   use_image_fallthrough: bool,
   enforce_limits: bool,
@@ -86,7 +87,7 @@ export type Alias = AliasConfig & { name: string };
 /** `GET keys/{name}` and each value of `GET keys`. `secret` is plaintext: mask it. */
 export const apiKeyConfigSchema = z.looseObject({
   name: str,
-  secret: str,
+  secret: z.string(),
   comment: str,
   quotas: strList,
   /** Deprecated single quota name. */
@@ -112,10 +113,10 @@ export type ApiKey = ApiKeyConfig & { name: string };
 export const userQuotaConfigSchema = z.looseObject({
   name: str,
   /** `rolling` | `daily` | `weekly` | `monthly`. */
-  type: str,
+  type: z.string(),
   /** `requests` | `tokens` | `cost`. */
-  limitType: str,
-  limit: num,
+  limitType: z.string(),
+  limit: numberLike,
   duration: str,
   allowedProviders: strList,
   excludedProviders: strList,
@@ -131,16 +132,17 @@ export type UserQuota = UserQuotaConfig & { name: string };
 
 /** `PUT`/`PATCH user-quotas/{name}`. */
 export const userQuotaWriteResultSchema = z.looseObject({
-  success: bool,
+  success: succeeded,
   name: str,
   quota: userQuotaConfigSchema.nullish(),
 });
 
 // ---- MCP servers --------------------------------------------------------------
 
+/** A remote server has `upstream_url`, a local one (`mode: local_http`) a `package` instead. */
 export const mcpServerConfigSchema = z.looseObject({
   name: str,
-  upstream_url: str,
+  upstream_url: z.string().optional(),
   enabled: bool,
   auth_scheme: str,
   rate_limit_cooldown_ms: num,
@@ -151,6 +153,9 @@ export const mcpServerConfigSchema = z.looseObject({
   port: num,
   /** May hold secrets: mask before showing. */
   headers: z.record(z.string(), z.unknown()).nullish(),
+}).refine((s) => s.upstream_url !== undefined || (s.mode === 'local_http' && typeof s.package === 'string'), {
+  path: ['upstream_url'],
+  error: 'expected a string (or mode local_http with a package)',
 });
 export type McpServerConfig = z.output<typeof mcpServerConfigSchema>;
 
@@ -189,13 +194,13 @@ export const rotateResultSchema = z.looseObject({ keyName: z.string(), secret: z
 export type RotateResult = z.output<typeof rotateResultSchema>;
 
 /** `POST self/debug/toggle`. */
-export const debugToggleResultSchema = z.looseObject({ keyName: str, enabled: bool, enabledGlobal: bool });
+export const debugToggleResultSchema = z.looseObject({ keyName: z.string(), enabled: boolLike, enabledGlobal: bool });
 
 // ---- write results ----------------------------------------------------------------
 
 /** Any `{success, …}` answer (`slug`, `name`, `provider`, `message`, `deletedCount` pass through). */
 export const successSchema = z.looseObject({
-  success: bool,
+  success: succeeded,
   slug: str,
   name: str,
   provider: str,
@@ -206,8 +211,8 @@ export type SuccessResult = z.output<typeof successSchema>;
 
 /** `POST quota/clear` and `POST quota/recompute`. */
 export const quotaResetResultSchema = z.looseObject({
-  success: bool,
-  key: str,
+  success: succeeded,
+  key: z.string(),
   quota: str,
   message: str,
   usage: num,
@@ -216,56 +221,83 @@ export const quotaResetResultSchema = z.looseObject({
 
 /** `POST restore`: row counts per table. */
 export const restoreResultSchema = z.looseObject({
-  success: bool,
+  success: succeeded,
   restored: z.record(z.string(), z.unknown()).nullish(),
   message: str,
 });
 
 /** `POST providers/fetch-models`. */
 export const fetchModelsResultSchema = z.looseObject({
-  data: listOf(z.looseObject({ id: z.string(), object: str, created: num, owned_by: str })),
+  data: requiredListOf(z.looseObject({ id: z.string(), object: str, created: num, owned_by: str })),
 });
 
 // ---- config, settings, logging ------------------------------------------------
 
 export const configStatusSchema = z.looseObject({
-  providerCount: count,
-  modelAliasCount: count,
-  keyCount: count,
-  quotaCount: count,
-  mcpServerCount: count,
+  providerCount: numberLike,
+  modelAliasCount: numberLike,
+  keyCount: numberLike,
+  quotaCount: numberLike,
+  mcpServerCount: numberLike,
 });
 export type ConfigStatus = z.output<typeof configStatusSchema>;
 
+// The config sections answer every field of the section (GET, and PATCH after merging): each is required.
 export const failoverConfigSchema = z.looseObject({
-  enabled: bool,
-  retryableStatusCodes: z.array(num).nullish(),
-  retryableErrors: strList,
+  enabled: boolLike,
+  retryableStatusCodes: z.array(numberLike),
+  retryableErrors: z.array(z.string()),
 });
-export const cooldownConfigSchema = z.looseObject({ initialMinutes: num, maxMinutes: num });
-export const timeoutConfigSchema = z.looseObject({ defaultSeconds: num });
+export const cooldownConfigSchema = z.looseObject({ initialMinutes: numberLike, maxMinutes: numberLike });
+export const timeoutConfigSchema = z.looseObject({ defaultSeconds: numberLike });
+/** `null` turns a limit off. */
 export const stallConfigSchema = z.looseObject({
-  ttfbSeconds: num,
-  ttfbBytes: num,
-  minBytesPerSecond: num,
-  windowSeconds: num,
-  gracePeriodSeconds: num,
-  stallCooldown: bool,
+  ttfbSeconds: numberLike.nullable(),
+  ttfbBytes: numberLike.nullable(),
+  minBytesPerSecond: numberLike.nullable(),
+  windowSeconds: numberLike,
+  gracePeriodSeconds: numberLike,
+  stallCooldown: boolLike,
 });
 export const explorationRateSchema = z.looseObject({
-  performanceExplorationRate: num,
-  latencyExplorationRate: num,
-  e2ePerformanceExplorationRate: num,
+  performanceExplorationRate: numberLike,
+  latencyExplorationRate: numberLike,
+  e2ePerformanceExplorationRate: numberLike,
 });
 export const backgroundExplorationSchema = z.looseObject({
-  enabled: bool,
-  stalenessThresholdSeconds: num,
-  workerConcurrency: num,
+  enabled: boolLike,
+  stalenessThresholdSeconds: numberLike,
+  workerConcurrency: numberLike,
 });
-export const enabledFlagSchema = z.looseObject({ enabled: bool });
-export const trustedProxiesSchema = z.looseObject({ trustedProxies: strList });
-/** `GET system-settings`, `config/vision-fallthrough`, `config/compaction`: free-form objects. */
+export const enabledFlagSchema = z.looseObject({ enabled: boolLike });
+export const trustedProxiesSchema = z.looseObject({ trustedProxies: z.array(z.string()) });
+/** `GET system-settings`, `config/vision-fallthrough`, `config/compaction`: free-form objects (`{}` until something is set). */
 export const looseRecordSchema = z.record(z.string(), z.unknown());
+
+/** Objects keyed by name in the config documents (an array in some versions). */
+const namedCollection = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish();
+
+/** What `GET config` and `GET config/export` both hold (`providers` is always there, `{}` when none). */
+const configParts = {
+  providers: z.record(z.string(), z.unknown()),
+  models: namedCollection,
+  keys: namedCollection,
+  user_quotas: namedCollection,
+  mcp_servers: namedCollection,
+};
+
+/** `GET config`: the running configuration. */
+export const configDocumentSchema = z.looseObject({
+  ...configParts,
+  default_quotas: strList,
+  quotas: namedCollection,
+  mcpServers: namedCollection,
+});
+export type ConfigDocument = z.output<typeof configDocumentSchema>;
+
+/** `GET config/export`: the configuration file, secrets in clear. */
+export const configExportSchema = z.looseObject({ ...configParts, settings: namedCollection });
+export type ConfigExport = z.output<typeof configExportSchema>;
 
 export const loggingLevelSchema = z.looseObject({
   level: z.string(),
@@ -275,7 +307,7 @@ export const loggingLevelSchema = z.looseObject({
 });
 export type LoggingLevel = z.output<typeof loggingLevelSchema>;
 
-export const loggingModulesSchema = z.looseObject({ modules: listOf(z.string()) });
+export const loggingModulesSchema = z.looseObject({ modules: requiredListOf(z.string()) });
 
 /** `GET backup` (JSON envelope; `?full=true` is a gzip archive, read with `requestRaw`). */
 export const backupEnvelopeSchema = z.looseObject({

@@ -1,10 +1,10 @@
 /** Schemas of the record-like answers: usage, usage summary, errors, debug traces, MCP logs, system logs. */
 import { z } from 'zod';
-import { bool, count, listOf, num, page, parseJsonField, str, strList, text } from './schema-helpers.js';
+import { bool, boolLike, count, listOf, num, numberLike, page, parseJsonField, str, strList, text } from './schema-helpers.js';
 
 /**
  * One usage row (48 camelCase fields). Every field is optional (`fields=` returns
- * only the requested ones) and most are nullable (failed requests have no tokens or cost).
+ * only the requested ones, `{}` for unknown names) and most are nullable (failed requests have no tokens or cost).
  */
 export const usageRecordSchema = z.looseObject({
   requestId: str,
@@ -65,7 +65,7 @@ export const usagePageSchema = page(usageRecordSchema);
 export type UsagePage = z.output<typeof usagePageSchema>;
 
 export const usageSeriesPointSchema = z.looseObject({
-  bucketStartMs: count,
+  bucketStartMs: numberLike,
   requests: count,
   inputTokens: count,
   outputTokens: count,
@@ -76,9 +76,9 @@ export const usageSeriesPointSchema = z.looseObject({
 });
 export type UsageSeriesPoint = z.output<typeof usageSeriesPointSchema>;
 
-/** `GET usage/summary`: `{range, series[], stats, today}`. */
+/** `GET usage/summary`: `{range, series[], stats, today}`; `range` is always answered, the rest reads as empty when missing. */
 export const usageSummarySchema = z.looseObject({
-  range: str,
+  range: z.string(),
   series: listOf(usageSeriesPointSchema),
   stats: z
     .looseObject({
@@ -112,7 +112,7 @@ export type UsageSummary = z.output<typeof usageSummarySchema>;
 /** One inference error. `details` stays a JSON string: read it with {@link parseErrorDetails}. */
 export const errorRecordSchema = z.looseObject({
   id: num,
-  requestId: str,
+  requestId: z.string(),
   date: str,
   apiKey: str,
   errorMessage: str,
@@ -164,7 +164,7 @@ export const parseErrorDetails = (value: string | null | undefined): ErrorDetail
 
 /** `GET debug` (admin form has `enabledKeys`, limited form has `enabledForKey`). */
 export const debugStateSchema = z.looseObject({
-  enabled: bool,
+  enabled: boolLike,
   enabledGlobal: bool,
   enabledForKey: bool,
   enabledKeys: strList,
@@ -202,7 +202,7 @@ export type DebugLogDetail = z.output<typeof debugLogDetailSchema>;
 
 /** One MCP proxy call (snake_case, unlike usage). */
 export const mcpLogRecordSchema = z.looseObject({
-  request_id: str,
+  request_id: z.string(),
   created_at: str,
   start_time: num,
   duration_ms: num,
@@ -226,7 +226,7 @@ export const mcpLogPageSchema = page(mcpLogRecordSchema);
 export type McpLogPage = z.output<typeof mcpLogPageSchema>;
 
 export const systemLogEntrySchema = z.looseObject({
-  message: str,
+  message: z.string(),
   level: str,
   timestamp: str,
   module: str,

@@ -1,6 +1,6 @@
 /** Schemas of the runtime state: key quota status, provider quota checkers, cooldowns, performance, concurrency. */
 import { z } from 'zod';
-import { bool, count, listOf, measure, num, str } from './schema-helpers.js';
+import { bool, count, listOf, measure, num, requiredListOf, str } from './schema-helpers.js';
 
 /** One quota of a key in `quota/status/{key}` and `self/quota`. */
 export const quotaStatusEntrySchema = z.looseObject({
@@ -36,8 +36,9 @@ export interface KeyQuotaStatus {
 
 /** The raw quota status answer: snake_case (`quota/status/{key}`) or camelCase (`self/quota`) top level. */
 export const quotaStatusRawSchema = z.looseObject({
-  key: str,
-  quotas: listOf(quotaStatusEntrySchema),
+  key: z.string(),
+  /** `[]` for a key without quota. */
+  quotas: requiredListOf(quotaStatusEntrySchema),
   quotaName: str,
   quota_name: str,
   allowed: bool,
@@ -118,8 +119,8 @@ export type QuotaCheckerType = z.output<typeof quotaCheckerTypeSchema>;
 
 /** `GET quota-checkers`. */
 export const quotaCheckersSchema = z.looseObject({
-  knownTypes: listOf(quotaCheckerTypeSchema),
-  configured: listOf(
+  knownTypes: requiredListOf(quotaCheckerTypeSchema),
+  configured: requiredListOf(
     z.looseObject({
       checkerId: z.string(),
       checkerType: str,
@@ -134,7 +135,7 @@ export const quotaCheckersSchema = z.looseObject({
 export type QuotaCheckers = z.output<typeof quotaCheckersSchema>;
 
 /** `GET quota-checker-types`. */
-export const quotaCheckerTypesSchema = z.looseObject({ types: listOf(quotaCheckerTypeSchema), count: num });
+export const quotaCheckerTypesSchema = z.looseObject({ types: requiredListOf(quotaCheckerTypeSchema), count: num });
 export type QuotaCheckerTypes = z.output<typeof quotaCheckerTypesSchema>;
 
 export const quotaHistoryEntrySchema = z.looseObject({
@@ -147,7 +148,7 @@ export const quotaHistoryEntrySchema = z.looseObject({
   utilizationState: str,
   success: bool,
   errorMessage: str,
-  checkedAt: str,
+  checkedAt: z.string(),
   createdAt: str,
 });
 export type QuotaHistoryEntry = z.output<typeof quotaHistoryEntrySchema>;
@@ -157,7 +158,8 @@ export const quotaHistorySchema = z.looseObject({
   checkerId: str,
   meterKey: str,
   since: str,
-  history: listOf(quotaHistoryEntrySchema),
+  /** `[]` for an unknown checker too. */
+  history: requiredListOf(quotaHistoryEntrySchema),
 });
 export type QuotaHistory = z.output<typeof quotaHistorySchema>;
 
@@ -177,8 +179,8 @@ export const cooldownListSchema = z.array(cooldownEntrySchema);
 
 /** An item of `GET performance` (snake_case). */
 export const performanceEntrySchema = z.looseObject({
-  provider: str,
-  model: str,
+  provider: z.string(),
+  model: z.string(),
   target_model: str,
   avg_ttft_ms: num,
   min_ttft_ms: num,
@@ -200,7 +202,7 @@ export const performanceListSchema = z.array(performanceEntrySchema);
 
 /** `GET concurrency` (live: provider/model/count/timestamp; timeline: timestamp + group + count). */
 export const concurrencySchema = z.looseObject({
-  data: listOf(
+  data: requiredListOf(
     z.looseObject({
       provider: str,
       model: str,
