@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Reply } from '../render/reply.js';
-import type { HttpMethod } from '../plexus/types.js';
+import type { HttpMethod } from '../base/plexus-api.js';
 import type { Actor } from './actor.js';
 import type { Deps } from './deps.js';
 

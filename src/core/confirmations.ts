@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from './actor.js';
 import { actorKey } from './actor.js';
 import type { Clock } from './clock.js';
-import { BotError } from './errors.js';
+import { BotError } from '../base/errors.js';
 
 export interface PendingConfirmation<P = unknown> {
   id: string;

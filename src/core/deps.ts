@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import type { Reply } from '../render/reply.js';
 import type { Clock } from './clock.js';
 

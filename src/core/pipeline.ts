@@ -6,7 +6,7 @@ import { buildArgs } from './args-build.js';
 import type { Attachment, Command, RunContext, Tier } from './command.js';
 import { ConfirmationStore } from './confirmations.js';
 import type { Deps } from './deps.js';
-import { BotError, isBotError, type ErrorCode } from './errors.js';
+import { BotError, isBotError, type ErrorCode } from '../base/errors.js';
 import { parseLine } from './parse.js';
 import { authorize, type AccessPolicy } from './policy.js';
 import type { Registry } from './registry.js';
