@@ -79,7 +79,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
       if (!opts.interactive) write('Type yes to confirm; anything else cancels:');
       prompt('Type yes to confirm: ');
       const answer = (await next())?.trim().toLowerCase();
-      outcome = answer === 'yes' ? await opts.pipeline.confirm(outcome.confirmationId, actor) : opts.pipeline.cancel(outcome.confirmationId, actor);
+      outcome = answer === 'yes' ? await opts.pipeline.confirm(outcome.confirmationId, actor) : await opts.pipeline.cancel(outcome.confirmationId, actor);
       await show(outcome);
       if (answer === undefined) break;
     }
