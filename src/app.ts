@@ -38,7 +38,8 @@ export function createApp(opts: AppOptions): App {
     ...(opts.alerts ? { alerts: opts.alerts } : {}),
   };
   const registry = new Registry(commands);
-  const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations });
+  const confirm = { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations };
+  const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
   pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
   return { deps, registry, pipeline };
 }

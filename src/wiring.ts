@@ -19,9 +19,18 @@ export interface Bot extends App {
   startWatchers(opts: Omit<WatchersOptions, 'plexus' | 'digests' | 'alerts' | 'config' | 'logger' | 'clock'>): Watchers;
 }
 
-export function wireBot(opts: { config: BotConfig; plexus: PlexusApi; logger: Logger; clock: Clock; confirmations?: ConfirmationRecords }): Bot {
+export interface BotOptions {
+  config: BotConfig;
+  plexus: PlexusApi;
+  logger: Logger;
+  clock: Clock;
+  confirmations?: ConfirmationRecords;
+}
+
+export function wireBot(opts: BotOptions): Bot {
   const { config, plexus, logger, clock } = opts;
-  const digests = new DigestService({ digests: config.digests, plexus, clock, logger: logger.child({ module: 'watch' }), keys: config.alerts?.keys ?? ['*'] });
+  const keys = config.alerts?.keys ?? ['*'];
+  const digests = new DigestService({ digests: config.digests, plexus, clock, logger: logger.child({ module: 'watch' }), keys });
   const alerts = new AlertControls(clock);
   const app = createApp({ ...opts, digests, alerts });
   return { ...app, startWatchers: (w) => startWatchers({ ...w, plexus, digests, alerts, config, logger, clock }) };
@@ -33,7 +42,10 @@ export interface Chat {
   stop(): Promise<void>;
 }
 
-/** The chat platforms whose credentials are set, and the watchers on them; `stop` ends the watchers first, so their queued posts still go out. */
+/**
+ * The chat platforms whose credentials are set, and the watchers on them.
+ * `stop` ends the watchers first, so their queued posts still go out.
+ */
 export async function startChat(bot: Bot, config: BotConfig, logger: Logger): Promise<Chat> {
   const started = await startPlatforms({ app: bot, config, logger });
   const watchers = started.posters.length > 0 ? bot.startWatchers({ posters: started.posters }) : undefined;

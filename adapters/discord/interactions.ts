@@ -66,7 +66,8 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
   const line = commandLine(route, values);
   const preparing = deps.app.pipeline.prepare({ actor, text: line });
   let timer: NodeJS.Timeout | undefined;
-  const early = await Promise.race([preparing, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deps.decideWaitMs ?? 2000)))]);
+  const slow = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deps.decideWaitMs ?? 2000)));
+  const early = await Promise.race([preparing, slow]);
   clearTimeout(timer);
   const ephemeral = early ? visibilityOf(early.decision).ephemeral : true;
   await i.deferReply(ephemeral ? EPHEMERAL : {});

@@ -13,4 +13,8 @@ export interface Visibility {
   command?: Command;
 }
 
-export const visibilityOf = (d: Decision): Visibility => ({ ephemeral: d.audience !== 'channel', why: d.why, ...(d.command ? { command: d.command } : {}) });
+export const visibilityOf = (d: Decision): Visibility => ({
+  ephemeral: d.audience !== 'channel',
+  why: d.why,
+  ...(d.command ? { command: d.command } : {}),
+});

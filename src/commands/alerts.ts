@@ -32,13 +32,17 @@ export const alertsSnooze = defineCommand({
   run: async (ctx) => {
     const by = ctx.actor.displayName ?? ctx.actor.userId;
     const res = await alerts(ctx.deps.alerts).snooze(ctx.args.ref, ctx.args.hours, by);
-    if (res.status === 'unknown') return reply({ title: 'Alert not found', blocks: [text('This alert is no longer tracked (it ended a while ago). Nothing changed.')] });
-    if (res.status === 'resolved') return reply({ title: 'Already resolved', blocks: [text('This alert is already resolved; there is nothing to snooze.')] });
-    const now = ctx.deps.clock.now();
+    if (res.status === 'unknown') {
+      return reply({ title: 'Alert not found', blocks: [text('This alert is no longer tracked (it ended a while ago). Nothing changed.')] });
+    }
+    if (res.status === 'resolved') {
+      return reply({ title: 'Already resolved', blocks: [text('This alert is already resolved; there is nothing to snooze.')] });
+    }
+    const until = `${formatTimestamp(res.until, ctx.deps.clock.now())} UTC`;
     return reply({
       title: 'Snoozed',
       severity: 'success',
-      blocks: [text(`Snoozed for ${ctx.args.hours} h by ${by}, until ${formatTimestamp(res.until, now)} UTC. The alert message stays as it is until then.`)],
+      blocks: [text(`Snoozed for ${ctx.args.hours} h by ${by}, until ${until}. The alert message stays as it is until then.`)],
     });
   },
 });
@@ -52,7 +56,9 @@ export const alertCommands = [alertsSnooze];
 export function legacySnoozeButton(pipeline: Pipeline): ActionHandler {
   return async (actor, arg) => {
     const m = /^([^:\s]+):(\d+)$/.exec(arg);
-    if (!m) throw new BotError('INVALID_ARGS', 'This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.');
+    if (!m) {
+      throw new BotError('INVALID_ARGS', 'This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.');
+    }
     return pipeline.handle({ actor, text: `alerts snooze ${m[1]} ${m[2]}` });
   };
 }

@@ -116,21 +116,26 @@ const digest = (content: Buffer): string => createHash('sha256').update(content)
 export async function loadBackup(ctx: RunContext<{ file?: string | undefined }>): Promise<{ backup: BackupFile; plan: BackupPlan }> {
   const f = await backupSource(ctx);
   const backup = await parseBackup(f.name, f.content);
-  return { backup, plan: { name: backup.name, bytes: backup.content.length, sha256: digest(backup.content), contentType: backup.contentType } };
+  const plan: BackupPlan = { name: backup.name, bytes: backup.content.length, sha256: digest(backup.content), contentType: backup.contentType };
+  return { backup, plan };
 }
 
 /**
  * The bytes to send for a confirmed plan: what was described at confirmation,
  * or nothing if the file changed since (a path edited in between).
  */
-export async function plannedBackup(ctx: RunContext<{ file?: string | undefined }>, plan: BackupPlan | undefined): Promise<BackupPlan & { content: Buffer }> {
+export async function plannedBackup(
+  ctx: RunContext<{ file?: string | undefined }>,
+  plan: BackupPlan | undefined,
+): Promise<BackupPlan & { content: Buffer }> {
   if (!plan) {
     const { backup, plan: fresh } = await loadBackup(ctx);
     return { ...fresh, content: backup.content };
   }
   const f = await backupSource(ctx);
   if (f.content.length !== plan.bytes || digest(f.content) !== plan.sha256) {
-    throw new BotError('INVALID_ARGS', `\`${plan.name}\` is not the file that was described when you were asked to confirm. Nothing was sent; run \`restore\` again.`);
+    const again = 'Nothing was sent; run `restore` again.';
+    throw new BotError('INVALID_ARGS', `\`${plan.name}\` is not the file that was described when you were asked to confirm. ${again}`);
   }
   return { ...plan, content: f.content };
 }

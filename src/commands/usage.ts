@@ -200,7 +200,10 @@ export const usageDelete = defineCommand({
     // Pin what the user is shown: `latest` or a prefix must not mean another record by the time they confirm.
     const requestId = r.requestId ?? ctx.args.requestId;
     return {
-      lines: [`Usage record \`${requestId}\` will be deleted: ${describeUsage(r, ctx.deps.clock.now())}.`, 'Usage lists, summaries and cost totals stop counting it.'],
+      lines: [
+        `Usage record \`${requestId}\` will be deleted: ${describeUsage(r, ctx.deps.clock.now())}.`,
+        'Usage lists, summaries and cost totals stop counting it.',
+      ],
       plan: { requestId },
     };
   },

@@ -22,7 +22,9 @@ export interface Decision {
 }
 
 /** A line that will run: secrets stay private, reads with the requester unless `--public`, changes go to the team. */
-export function audienceOfUse(use: { command: Pick<Command, 'private'>; tier: Tier; secretLine: boolean; public: boolean }): Pick<Decision, 'audience' | 'why'> {
+type Decided = Pick<Decision, 'audience' | 'why'>;
+
+export function audienceOfUse(use: { command: Pick<Command, 'private'>; tier: Tier; secretLine: boolean; public: boolean }): Decided {
   if (use.command.private) return { audience: 'private', why: 'private' };
   if (use.secretLine) return { audience: 'private', why: 'secret' };
   if (use.tier !== 'read') return { audience: 'channel', why: 'change' };
@@ -30,7 +32,7 @@ export function audienceOfUse(use: { command: Pick<Command, 'private'>; tier: Ti
 }
 
 /** A line refused before it ran: its answer is the requester's, privately when the line or the command holds a secret. */
-export function audienceOfRefusal(why: AudienceWhy, use: { command?: Pick<Command, 'private'>; secretLine: boolean }): Pick<Decision, 'audience' | 'why'> {
+export function audienceOfRefusal(why: AudienceWhy, use: { command?: Pick<Command, 'private'>; secretLine: boolean }): Decided {
   if (use.command?.private) return { audience: 'private', why: 'private' };
   if (use.secretLine) return { audience: 'private', why: 'secret' };
   return { audience: 'requester', why };

@@ -86,7 +86,9 @@ export const loadAttachments = (files: StoredAttachment[]): Attachment[] =>
 const isOwner = (r: ConfirmationRecord, actor: Actor): boolean => r.owner.platform === actor.platform && r.owner.userId === actor.userId;
 
 function used(r: ConfirmationRecord): BotError {
-  if (r.settled === 'expired') return new BotError('CONFIRM_EXPIRED', `The confirmation for \`${r.command}\` expired. Nothing was run; run the command again.`);
+  if (r.settled === 'expired') {
+    return new BotError('CONFIRM_EXPIRED', `The confirmation for \`${r.command}\` expired. Nothing was run; run the command again.`);
+  }
   return new BotError('CONFIRM_USED', `\`${r.command}\` was already ${r.settled}. Nothing more was run.`);
 }
 
@@ -94,7 +96,13 @@ function used(r: ConfirmationRecord): BotError {
  * The requester's answer: settles the record once and returns it, or throws
  * a BotError saying why not (unknown, someone else's, already settled, expired).
  */
-export async function claimConfirmation(records: ConfirmationRecords, id: string, actor: Actor, now: number, settlement: 'confirmed' | 'cancelled'): Promise<ConfirmationRecord> {
+export async function claimConfirmation(
+  records: ConfirmationRecords,
+  id: string,
+  actor: Actor,
+  now: number,
+  settlement: 'confirmed' | 'cancelled',
+): Promise<ConfirmationRecord> {
   const record = await records.get(id);
   if (!record) {
     throw new BotError(
@@ -103,7 +111,8 @@ export async function claimConfirmation(records: ConfirmationRecords, id: string
     );
   }
   if (!isOwner(record, actor)) {
-    throw new BotError('CONFIRM_NOT_YOURS', `Only the person who asked for \`${record.command}\` can confirm or cancel it. Nothing was run.`);
+    const why = `Only the person who asked for \`${record.command}\` can confirm or cancel it. Nothing was run.`;
+    throw new BotError('CONFIRM_NOT_YOURS', why);
   }
   if (record.settled !== null) throw used(record);
   if (now >= record.expiresAt) {

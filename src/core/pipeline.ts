@@ -73,6 +73,7 @@ interface Use {
 }
 
 type Answer = Omit<Outcome, 'audience'>;
+type ContextExtra = 'attachments' | 'progress' | 'plan';
 
 const BUILT_IN_ACTIONS = new Set(['confirm', 'cancel', 'run']);
 export const DEMO_NOTE = 'Demo gateway: sample data, not a real Plexus. Set PLEXUS_BASE_URL to manage yours.';
@@ -108,7 +109,12 @@ export class Pipeline {
     const started = this.deps.clock.now();
     const secretLine = lineCarriesSecret(req.text);
     const refuse = (why: AudienceWhy, refusal: Answer, command?: Command): Prepared => ({
-      decision: { ...audienceOfRefusal(why, { command, secretLine }), command, ...(refusal.tier ? { tier: refusal.tier } : {}), confirm: false },
+      decision: {
+        ...audienceOfRefusal(why, { command, secretLine }),
+        ...(command ? { command } : {}),
+        ...(refusal.tier ? { tier: refusal.tier } : {}),
+        confirm: false,
+      },
       request: req,
       started,
       refusal,
@@ -136,7 +142,8 @@ export class Pipeline {
     let tier: Tier;
     try {
       args = Object.freeze(buildArgs(command, parsed, resolved.rest));
-      tier = command.tierFor ? await command.tierFor(this.context(req, { command, args, tier: command.tier, json, granted: allowed.granted })) : command.tier;
+      const use: Use = { command, args, tier: command.tier, json, granted: allowed.granted };
+      tier = command.tierFor ? await command.tierFor(this.context(req, use)) : command.tier;
     } catch (e) {
       return refuse('invalid', this.failure(e, req, command, started), command);
     }
@@ -166,7 +173,9 @@ export class Pipeline {
           await extras.progress?.(update, update.private ? 'private' : decision.audience);
         },
       });
-      const out = decision.confirm ? await this.ask(use.command, ctx, use.tier) : await this.execute(use.command, ctx, prepared.started, use.tier);
+      const out = decision.confirm
+        ? await this.ask(use.command, ctx, use.tier)
+        : await this.execute(use.command, ctx, prepared.started, use.tier);
       return this.finish(request.text, out, decision.audience);
     } catch (e) {
       return this.finish(request.text, this.failure(e, request, use.command, prepared.started, use.tier), decision.audience);
@@ -225,7 +234,8 @@ export class Pipeline {
       this.audit(req, use.command, 'denied', started, undefined, record.tier);
       return this.finish(record.line, { ...this.denied(use.command, needed.reason), tier: record.tier }, 'requester');
     }
-    const ctx = this.context(req, { ...use, tier: record.tier }, { attachments: loadAttachments(record.attachments), plan: record.plan ?? undefined });
+    const extras = { attachments: loadAttachments(record.attachments), plan: record.plan ?? undefined };
+    const ctx = this.context(req, { ...use, tier: record.tier }, extras);
     return this.finish(record.line, await this.execute(use.command, ctx, started, record.tier), prepared.decision.audience);
   }
 
@@ -234,17 +244,14 @@ export class Pipeline {
       const record = await claimConfirmation(this.records, id, actor, this.deps.clock.now(), 'cancelled');
       const command = this.registry.all().find((c) => c.name === record.command);
       if (command) this.audit({ actor, text: record.line }, command, 'cancelled', record.createdAt, undefined, record.tier);
-      return this.finish(
-        record.line,
-        { status: 'cancelled', command, reply: reply({ title: 'Cancelled', blocks: [text(`\`${record.command}\` was cancelled. Nothing was changed.`)] }) },
-        'requester',
-      );
+      const out = reply({ title: 'Cancelled', blocks: [text(`\`${record.command}\` was cancelled. Nothing was changed.`)] });
+      return this.finish(record.line, { status: 'cancelled', command, reply: out }, 'requester');
     } catch (e) {
       return this.clickFailure(e, actor);
     }
   }
 
-  private context(req: Request, use: Use, extras: Partial<Pick<RunContext<unknown>, 'attachments' | 'progress' | 'plan'>> = {}): RunContext<unknown> {
+  private context(req: Request, use: Use, extras: Partial<Pick<RunContext<unknown>, ContextExtra>> = {}): RunContext<unknown> {
     return {
       args: use.args,
       plan: extras.plan,

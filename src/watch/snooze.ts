@@ -32,9 +32,10 @@ export class AlertControls implements AlertsApi {
     if (found.state !== 'active') return { status: 'resolved' };
     const now = this.clock.now();
     const until = now + hours * 3_600_000;
-    await book.change(found.id, (cur) =>
-      cur && cur.state === 'active' ? { ...cur, snooze: { until, by, hours, view: cur.snooze && cur.snooze.until > now ? cur.snooze.view : cur.view } } : undefined,
-    );
+    await book.change(found.id, (cur) => {
+      if (!cur || cur.state !== 'active') return undefined;
+      return { ...cur, snooze: { until, by, hours, view: cur.snooze && cur.snooze.until > now ? cur.snooze.view : cur.view } };
+    });
     await book.sync(now, found.id);
     return { status: 'snoozed', until };
   }
