@@ -37,6 +37,7 @@ describe('who sees the answer, decided before anything runs', () => {
     expect(await v('config cooldown')).toMatchObject({ ephemeral: true, why: 'read' });
     expect(await v('config cooldown initialMinutes=2')).toMatchObject({ ephemeral: false, why: 'change' });
     expect(await v('providers get')).toMatchObject({ ephemeral: true, why: 'invalid' });
+    expect(await v('alerts snooze 3f2a9c1b7d40 4')).toMatchObject({ ephemeral: true, why: 'quiet' });
   });
 
   it('says the tier of this use and whether it asks first, and reads nothing from Plexus to decide', async () => {

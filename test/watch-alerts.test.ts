@@ -303,7 +303,8 @@ describe('alerts snooze, the command behind the buttons', () => {
 
     const out = await r.app.pipeline.handle({ actor: bob, text: `alerts snooze ${ref} 4` });
     expect(out.status).toBe('ok');
-    expect(out.audience).toBe('channel');
+    // The alert message itself tells the channel; the answer is the clicker's.
+    expect(out.audience).toBe('requester');
     expect(renderText(out.reply)).toContain('Snoozed for 4 h by Bob, until 16:00 UTC');
     expect(r.poster.shown(msg.messageId)).toContain('Snoozed for 4 h by Bob');
     expect(audits(r).at(-1)).toMatchObject({ user: 'U0BOB', command: `alerts snooze ${ref} 4`, tier: 'write', outcome: 'ok' });

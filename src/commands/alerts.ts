@@ -21,6 +21,7 @@ export const alertsSnooze = defineCommand({
   usage: `<ref> <hours: ${CHOICES}>`,
   example: 'alerts snooze 3f2a9c1b7d40 4',
   tier: 'write',
+  quiet: true,
   positional: ['ref', 'hours'],
   args: args({
     ref: word('the alert reference'),

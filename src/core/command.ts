@@ -78,6 +78,8 @@ export interface CommandSpec<S extends z.ZodType, P = undefined> {
   tierFor?(ctx: RunContext<z.infer<S>>): Tier | Promise<Tier>;
   /** The answer holds a secret: it goes only to the requester, privately. */
   private?: boolean;
+  /** A change the team already sees where it happens (a snoozed alert says who snoozed it): answered to the requester alone. */
+  quiet?: boolean;
   /** Names given, in order, to positional arguments. */
   positional?: string[];
   /** Name of a positional that swallows the rest of the words. */
