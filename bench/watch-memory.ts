@@ -11,11 +11,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
 import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
-import { MemoryStore, startWatchers } from '../src/watch/index.js';
+import { MemoryStore } from '../src/watch/index.js';
+import { wireBot } from '../src/wiring.js';
 
 export interface MemoryFigures {
   polls: number;
@@ -106,7 +106,7 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   let t = Date.parse('2026-11-26T12:00:00Z');
   const clock = { now: () => t };
   const config: BotConfig = { ...loadConfig({}), alerts: { pollSeconds: 60, channels: { slack: 'C0ONCALL' }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: ['*'] } };
-  const app = createApp({ config, plexus: stubPlexus(keyCount, clock.now), logger, clock });
+  const bot = wireBot({ config, plexus: stubPlexus(keyCount, clock.now), logger, clock });
   let posts = 0;
   let edits = 0;
   // Counts only: a poster that kept the replies would be what grows.
@@ -121,7 +121,7 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   gc?.();
   const before = process.memoryUsage().rss;
   const store = new CountingStore(clock.now);
-  const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+  const watchers = bot.startWatchers({ posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
   const heap: number[] = [];
   const fifth = Math.max(1, Math.floor(polls / 5));
   const t0 = performance.now();

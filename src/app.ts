@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
+import type { PlexusApi } from './base/plexus-api.js';
+import { legacySnoozeButton } from './commands/alerts.js';
 import { commands } from './commands/index.js';
 import type { BotConfig } from './config.js';
 import type { Clock } from './core/clock.js';
-import type { Deps } from './core/deps.js';
+import type { ConfirmationRecords } from './core/confirmations.js';
+import type { AlertsApi, Deps, DigestsApi } from './core/deps.js';
 import { Pipeline } from './core/pipeline.js';
 import { Registry } from './core/registry.js';
-import type { PlexusApi } from './plexus/types.js';
-import { DigestService } from './watch/digest-service.js';
 
 export interface App {
   deps: Deps;
@@ -14,11 +15,31 @@ export interface App {
   pipeline: Pipeline;
 }
 
-/** Wires the core for any front door; tests build it against the fakes the same way. */
-export function createApp(opts: { config: BotConfig; plexus: PlexusApi; logger: Logger; clock: Clock }): App {
-  const deps: Deps = { plexus: opts.plexus, clock: opts.clock, logger: opts.logger, stateDir: opts.config.stateDir };
-  deps.digests = new DigestService({ digests: opts.config.digests, plexus: opts.plexus, clock: opts.clock, logger: opts.logger, keys: opts.config.alerts?.keys ?? ['*'] });
+export interface AppOptions {
+  config: BotConfig;
+  plexus: PlexusApi;
+  logger: Logger;
+  clock: Clock;
+  /** The watchers' services, when they run (src/wiring.ts builds them). */
+  digests?: DigestsApi;
+  alerts?: AlertsApi;
+  /** Where pending confirmations are kept (default: in this process). */
+  confirmations?: ConfirmationRecords;
+}
+
+/** The core for any front door: deps, commands and the pipeline. Builds no service of its own. */
+export function createApp(opts: AppOptions): App {
+  const deps: Deps = {
+    plexus: opts.plexus,
+    clock: opts.clock,
+    logger: opts.logger,
+    stateDir: opts.config.stateDir,
+    ...(opts.digests ? { digests: opts.digests } : {}),
+    ...(opts.alerts ? { alerts: opts.alerts } : {}),
+  };
   const registry = new Registry(commands);
-  const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, { confirmTtlSeconds: opts.config.confirm.ttlSeconds });
+  const confirm = { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations };
+  const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
+  pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
   return { deps, registry, pipeline };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { consoleActor, runConsole } from '../adapters/console/console-adapter.js';
-import { createApp } from './app.js';
 import { commands } from './commands/index.js';
 import { ConfigError, loadConfig, type BotConfig } from './config.js';
 import { catalog } from './core/catalog.js';
@@ -10,8 +9,7 @@ import { startDemoGateway } from './demo/gateway.js';
 import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
 import { createPlexusClient } from './plexus/client.js';
-import { startPlatforms, stopAll } from './platforms.js';
-import { startWatchers } from './watch/index.js';
+import { startChat, wireBot } from './wiring.js';
 
 const USAGE = `Usage: npm start -- [--console] [--catalog]
   --console   run the terminal front end even when platform credentials are set
@@ -60,11 +58,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     logger,
     demo: Boolean(demo),
   });
-  const app = createApp({ config, plexus, logger, clock: systemClock });
+  const bot = wireBot({ config, plexus, logger, clock: systemClock });
   if ((config.slack || config.discord) && !flags.console) {
-    let started: Awaited<ReturnType<typeof startPlatforms>>;
+    let chat: Awaited<ReturnType<typeof startChat>>;
     try {
-      started = await startPlatforms({ app, config, logger });
+      chat = await startChat(bot, config, logger);
     } catch (e) {
       logger.error({ err: e }, 'a chat platform did not start');
       process.stderr.write(`plexus-chatops could not start: ${(e as Error).message}\n`);
@@ -72,12 +70,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return 1;
     }
     if (config.access === null) logger.warn('no config file (plexus-bot.yml): chat users are refused until access rules grant them a tier');
-    logger.info({ platforms: started.running.map((r) => r.name), plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
-    const watchers = started.posters.length > 0 ? startWatchers({ app, config, logger, clock: systemClock, posters: started.posters }) : undefined;
+    logger.info({ platforms: chat.platforms, plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
     await new Promise<void>((done) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => done())));
-    // Watchers first: their queued posts still go out through the adapters.
-    await watchers?.stop();
-    await stopAll(started.running, logger);
+    await chat.stop();
     await plexus.close();
     return 0;
   }
@@ -87,7 +82,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const banner = demo
     ? 'plexus-chatops console: DEMO gateway with sample data (set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
     : `plexus-chatops console for ${config.plexus.baseUrl}. Type \`help\`, \`exit\` to leave.`;
-  const status = await runConsole({ pipeline: app.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner, fileDir: config.stateDir });
+  const status = await runConsole({ pipeline: bot.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner, fileDir: config.stateDir });
   await plexus.close();
   await demo?.close();
   return status;

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { buildCommandDefinition, RUN, routeKey } from '../adapters/discord/command-definition.js';
 import { commandLine, quoteToken } from '../adapters/discord/command-line.js';
 import type { OptionJSON } from '../adapters/discord/discord-limits.js';
-import { decideVisibility } from '../adapters/discord/visibility.js';
 import { commands } from '../src/commands/index.js';
 import { args, bool, flag, int, list, word } from '../src/core/args.js';
 import { buildArgs } from '../src/core/args-build.js';
@@ -150,29 +149,5 @@ describe('options back to a command line', () => {
     }
     expect(commandLine(route, { name: 'a', public: true })).toBe('keys make a --public');
     expect(commandLine(def.routes.get(RUN)!, { command: 'providers list', public: true })).toBe('providers list --public');
-  });
-});
-
-describe('who sees the answer', () => {
-  const registry = new Registry(commands);
-  const channel = 'C1';
-  const policy = { rules: [{ platform: 'discord' as const, channels: [channel], roles: ['ops'], tier: 'destructive' as const }, { platform: 'discord' as const, channels: [channel], tier: 'read' as const }] };
-  const admin = { platform: 'discord' as const, userId: 'u1', channelId: channel, groups: ['ops'] };
-  const reader = { ...admin, userId: 'u2', groups: [] };
-  const v = (line: string, actor = admin) => decideVisibility(line, { registry, policy, actor });
-
-  it('keeps reads, secrets, refusals and mistakes with the caller; shows changes to the channel', () => {
-    expect(v('providers list')).toMatchObject({ ephemeral: true, why: 'read' });
-    expect(v('providers list --public')).toMatchObject({ ephemeral: false, why: 'public-read' });
-    expect(v('providers disable openai')).toMatchObject({ ephemeral: false, why: 'change' });
-    expect(v('providers delete openai')).toMatchObject({ ephemeral: false, why: 'change' });
-    expect(v('keys create ci')).toMatchObject({ ephemeral: true, why: 'private' });
-    expect(v('keys set ci secret=sk-abcdef0123456789')).toMatchObject({ ephemeral: true });
-    expect(v('providers patch openai api_key=sk-abcdef0123456789')).toMatchObject({ ephemeral: true, why: 'secret' });
-    expect(v('providers disable openai', reader)).toMatchObject({ ephemeral: true, why: 'refused' });
-    expect(v('provdrs lst')).toMatchObject({ ephemeral: true, why: 'unknown' });
-    expect(v('keys create "unclosed')).toMatchObject({ ephemeral: true, why: 'unparsed' });
-    expect(v('config cooldown')).toMatchObject({ ephemeral: true, why: 'read' });
-    expect(v('config cooldown initialMinutes=2')).toMatchObject({ ephemeral: false, why: 'change' });
   });
 });

@@ -110,7 +110,7 @@ describe('confirmation of destructive commands', () => {
 
   it('cancel changes nothing and a later confirm is refused', async () => {
     const asked = await h.run('keys delete support-bot');
-    const cancelled = h.app.pipeline.cancel(asked.confirmationId!, consoleUser);
+    const cancelled = await h.app.pipeline.cancel(asked.confirmationId!, consoleUser);
     expect(cancelled.status).toBe('cancelled');
     expect(h.text(cancelled)).toContain('Nothing was changed');
     const after = await h.app.pipeline.confirm(asked.confirmationId!, consoleUser);

@@ -10,7 +10,7 @@ import { mgmtPath } from '../src/plexus/path.js';
 import type { PlexusApi } from '../src/plexus/types.js';
 import { renderText } from '../src/render/text.js';
 import { alertKey, type AlertRecord, type QuotaView } from '../src/watch/alert-model.js';
-import { FileStore, MemoryStore, startWatchers, type StateStore, type Watchers } from '../src/watch/index.js';
+import { FileStore, MemoryStore, type StateStore, type Watchers } from '../src/watch/index.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { useCleanups } from './support/cleanups.js';
 import { FakeClock, wireApp } from './support/harness.js';
@@ -54,8 +54,8 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
     alerts: { pollSeconds: 60, channels: { slack: ONCALL }, quota: { thresholds: [80, 95, 100] }, cooldowns: o.cooldowns ?? true, keys: o.keys ?? [] },
   };
   const build = (store: StateStore) => {
-    const { logger, plexus, app } = wireApp({ fake, clock, config, logs });
-    const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: o.autoStart ?? false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+    const { plexus, app } = wireApp({ fake, clock, config, logs });
+    const watchers = app.startWatchers({ posters: [poster], store, autoStart: o.autoStart ?? false, delivery: { intervalMs: 0, retryMinMs: 1 } });
     return { plexus, app, watchers };
   };
   const r: Rig = {
@@ -257,7 +257,9 @@ describe('snooze', () => {
     const msg = r.poster.posts[0]!;
     const snooze = msg.reply.actions!.find((a) => a.label === 'Snooze 1 h')!.id;
 
-    expect((await r.app.pipeline.action(reader, snooze)).status).toBe('error');
+    const refused = await r.app.pipeline.action(reader, snooze);
+    expect(refused.status).toBe('denied');
+    expect(renderText(refused.reply)).toContain('`alerts snooze` needs the write tier');
     expect(r.poster.updates).toHaveLength(0);
 
     const out = await r.app.pipeline.action(bob, snooze);
@@ -278,6 +280,53 @@ describe('snooze', () => {
     expect(r.poster.updates).toHaveLength(2);
     expect(r.poster.updates[1]!.reply.title).toBe('Quota 95 %: key ci-pipeline · requests-daily');
     expect(r.poster.shown(msg.messageId)).not.toContain('Snoozed');
+  });
+});
+
+describe('alerts snooze, the command behind the buttons', () => {
+  const audits = (r: Rig) => r.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === true && String(l.command).startsWith('alerts snooze'));
+
+  it('is reached through run:, authorised and audited by the pipeline like any command', async () => {
+    const r = await rig({ keys: ['ci-pipeline'], cooldowns: false });
+    addRequests(r, 'ci-pipeline', 88);
+    await r.watchers.tick();
+    const msg = r.poster.posts[0]!;
+    const ref = (await record(r, 'quota:key:ci-pipeline/requests-daily'))!.ref;
+    expect(msg.reply.actions!.map((a) => a.id)).toEqual([1, 4, 24].map((h) => `run:alerts snooze ${ref} ${h}`));
+
+    expect((await r.app.pipeline.action(reader, `run:alerts snooze ${ref} 4`)).status).toBe('denied');
+    expect(audits(r)).toMatchObject([{ user: 'U0READ', tier: 'write', outcome: 'denied' }]);
+    const bad = await r.app.pipeline.action(bob, `run:alerts snooze ${ref} 3`);
+    expect(bad.status).toBe('error');
+    expect(renderText(bad.reply)).toContain('expected 1, 4 or 24');
+    expect(r.poster.updates).toHaveLength(0);
+
+    const out = await r.app.pipeline.handle({ actor: bob, text: `alerts snooze ${ref} 4` });
+    expect(out.status).toBe('ok');
+    // The alert message itself tells the channel; the answer is the clicker's.
+    expect(out.audience).toBe('requester');
+    expect(renderText(out.reply)).toContain('Snoozed for 4 h by Bob, until 16:00 UTC');
+    expect(r.poster.shown(msg.messageId)).toContain('Snoozed for 4 h by Bob');
+    expect(audits(r).at(-1)).toMatchObject({ user: 'U0BOB', command: `alerts snooze ${ref} 4`, tier: 'write', outcome: 'ok' });
+    const gone = await r.app.pipeline.handle({ actor: bob, text: 'alerts snooze 000000000000 1' });
+    expect(renderText(gone.reply)).toContain('no longer tracked');
+  });
+
+  it('old snooze:<ref>:<hours> buttons run the same command', async () => {
+    const r = await rig({ keys: ['ci-pipeline'], cooldowns: false });
+    addRequests(r, 'ci-pipeline', 88);
+    await r.watchers.tick();
+    const msg = r.poster.posts[0]!;
+    const ref = (await record(r, 'quota:key:ci-pipeline/requests-daily'))!.ref;
+    expect((await r.app.pipeline.action(reader, `snooze:${ref}:1`)).status).toBe('denied');
+    const out = await r.app.pipeline.action(bob, `snooze:${ref}:1`);
+    expect(renderText(out.reply)).toContain('Snoozed for 1 h by Bob, until 13:00 UTC');
+    expect(r.poster.shown(msg.messageId)).toContain('Snoozed for 1 h by Bob');
+    expect(audits(r).map((a) => [a.user, a.outcome])).toEqual([
+      ['U0READ', 'denied'],
+      ['U0BOB', 'ok'],
+    ]);
+    expect(renderText((await r.app.pipeline.action(bob, 'snooze:oops')).reply)).toContain('no longer understood');
   });
 });
 

@@ -6,7 +6,7 @@ import type { UsageRecord } from '../src/demo/types.js';
 import type { PlexusApi } from '../src/plexus/types.js';
 import { SPARK_CHARS } from '../src/render/sparkline.js';
 import { renderText } from '../src/render/text.js';
-import { MemoryStore, startWatchers, type StateStore, type Watchers } from '../src/watch/index.js';
+import { MemoryStore, type StateStore, type Watchers } from '../src/watch/index.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { useCleanups } from './support/cleanups.js';
 import { FakeClock, wireApp } from './support/harness.js';
@@ -38,8 +38,8 @@ async function rig(digests: BotConfig['digests'] = [daily]): Promise<Rig> {
   const logs: string[] = [];
   const config: BotConfig = { ...loadConfig({}), access: [{ platform: 'console', tier: 'read' }], digests };
   const build = () => {
-    const { logger, plexus, app } = wireApp({ fake, clock, config, logs });
-    return { plexus, app, watchers: startWatchers({ app, config, logger, clock, posters: [r.poster], store: r.store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } }) };
+    const { plexus, app } = wireApp({ fake, clock, config, logs });
+    return { plexus, app, watchers: app.startWatchers({ posters: [r.poster], store: r.store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } }) };
   };
   const r = {
     fake,

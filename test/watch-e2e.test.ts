@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscord, type DiscordHandle } from '../adapters/discord/index.js';
 import { startSlack, type SlackHandle } from '../adapters/slack/index.js';
-import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import type { PlexusApi } from '../src/plexus/types.js';
 import type { AlertRecord } from '../src/watch/alert-model.js';
-import { MemoryStore, startWatchers, type Watchers } from '../src/watch/index.js';
+import { MemoryStore, type Watchers } from '../src/watch/index.js';
+import { wireBot } from '../src/wiring.js';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord-fake.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-api.js';
@@ -56,10 +56,10 @@ beforeAll(async () => {
     digests: [{ name: 'daily', schedule: '0 9 * * *', timezone: 'UTC', range: 'day', channels: { slack: OPS, discord: discordChannel } }],
   };
   plexus = createPlexusClient({ baseUrl: plexusFake.url, adminKey: plexusFake.adminKey, logger, retryMinMs: 1, timeoutMs: 2000, concurrency: 4 });
-  const app = createApp({ config, plexus, logger, clock });
+  const app = wireBot({ config, plexus, logger, clock });
   slackBot = await startSlack({ app, config, logger, port: 0, host: '127.0.0.1', clientOptions: { retryConfig: { retries: 0 } } });
   discordBot = await startDiscord({ app, config, logger, readyTimeoutMs: 5000 });
-  watchers = startWatchers({ app, config, logger, clock, posters: [slackBot.poster, discordBot.poster], store: new MemoryStore(() => clock.now()), autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+  watchers = app.startWatchers({ posters: [slackBot.poster, discordBot.poster], store: new MemoryStore(() => clock.now()), autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
 });
 
 afterAll(async () => {

@@ -79,7 +79,8 @@ export async function runConsole(opts: ConsoleOptions): Promise<number> {
       if (!opts.interactive) write('Type yes to confirm; anything else cancels:');
       prompt('Type yes to confirm: ');
       const answer = (await next())?.trim().toLowerCase();
-      outcome = answer === 'yes' ? await opts.pipeline.confirm(outcome.confirmationId, actor) : opts.pipeline.cancel(outcome.confirmationId, actor);
+      const id = outcome.confirmationId;
+      outcome = answer === 'yes' ? await opts.pipeline.confirm(id, actor) : await opts.pipeline.cancel(id, actor);
       await show(outcome);
       if (answer === undefined) break;
     }

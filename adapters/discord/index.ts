@@ -69,7 +69,6 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
   const policy = { rules: opts.config.access };
   const deps: HandlerDeps = {
     app: opts.app,
-    policy,
     definition,
     refs,
     logger,

@@ -4,7 +4,6 @@ import { ApplicationCommandOptionType as OptionType, MessageFlags, type ButtonIn
 import type { Logger } from 'pino';
 import type { App } from '../../src/app.js';
 import { errorReply } from '../../src/core/error-reply.js';
-import type { AccessPolicy } from '../../src/core/policy.js';
 import { reply, text } from '../../src/render/reply.js';
 import { downloadAttachment, type AttachmentRef } from './attachments.js';
 import { routeKey, type CommandDefinition } from './command-definition.js';
@@ -12,17 +11,18 @@ import { commandLine, type OptionValue } from './command-line.js';
 import { payload, ReplyStream } from './delivery.js';
 import { actorFrom } from './identity.js';
 import type { ActionRefs, OutgoingMessage } from './messages.js';
-import { decideVisibility } from './visibility.js';
+import { visibilityOf } from './visibility.js';
 
 export interface HandlerDeps {
   app: App;
-  policy: AccessPolicy;
   definition: CommandDefinition;
   refs: ActionRefs;
   logger: Logger;
   maxAttachmentBytes?: number;
   /** How long a click may run before its update is deferred (Discord wants an answer within 3 s). */
   buttonWaitMs?: number;
+  /** How long deciding who sees an answer may take before it is deferred privately, to be safe (`api call` may read Plexus). */
+  decideWaitMs?: number;
 }
 
 const EPHEMERAL = { flags: MessageFlags.Ephemeral } as const;
@@ -64,9 +64,15 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
     else if (o.value !== undefined && o.value !== null) values[o.name] = o.value;
   }
   const line = commandLine(route, values);
-  const visibility = decideVisibility(line, { registry: deps.app.registry, policy: deps.policy, actor });
-  await i.deferReply(visibility.ephemeral ? EPHEMERAL : {});
-  const out = stream(visibility.ephemeral);
+  const preparing = deps.app.pipeline.prepare({ actor, text: line });
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deps.decideWaitMs ?? 2000)));
+  const early = await Promise.race([preparing, slow]);
+  clearTimeout(timer);
+  const ephemeral = early ? visibilityOf(early.decision).ephemeral : true;
+  await i.deferReply(ephemeral ? EPHEMERAL : {});
+  const prepared = early ?? (await preparing);
+  const out = stream(ephemeral);
 
   let attachments;
   try {
@@ -75,7 +81,7 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
     await out.send(errorReply(e, randomUUID().slice(0, 8)));
     return;
   }
-  const outcome = await deps.app.pipeline.handle({ actor, text: line, attachments, progress: (r) => out.send(r) });
+  const outcome = await deps.app.pipeline.run(prepared, { attachments, progress: (r) => out.send(r) });
   await out.send(outcome.reply);
 }
 

@@ -3,6 +3,7 @@
  * runs, who may run it and what needs confirming is the core's business.
  */
 import type { App as BoltApp, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Audience as CoreAudience } from '../../src/core/audience.js';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.js';
 import type { Attachment } from '../../src/core/command.js';
 import { maskCommandLine } from '../../src/render/mask.js';
@@ -28,16 +29,8 @@ export interface HandlerDeps extends AnswerDeps, ConversationDeps {
   inFlight: Set<Promise<unknown>>;
 }
 
-/**
- * Reads answer the requester alone unless `--public`; changes (write and
- * destructive outcomes that succeeded) are posted for the team; anything
- * private stays with the requester whatever the flags say.
- */
-export function audienceOf(o: Outcome): 'requester' | 'channel' {
-  if (o.reply.private) return 'requester';
-  if (o.status !== 'ok') return 'requester';
-  return o.tier === 'write' || o.tier === 'destructive' || o.public ? 'channel' : 'requester';
-}
+/** Slack has two places an answer goes: the core's `private` and `requester` are both the requester's alone. */
+const slackAudience = (a: CoreAudience): 'requester' | 'channel' => (a === 'channel' ? 'channel' : 'requester');
 
 /** Adds "by @user" to a message the team will see, unless the command already said who. */
 function withAuthor(r: Reply, userId: string): Reply {
@@ -46,7 +39,7 @@ function withAuthor(r: Reply, userId: string): Reply {
 }
 
 async function present(d: HandlerDeps, conv: Conversation, o: Outcome, userId: string): Promise<void> {
-  const audience = audienceOf(o);
+  const audience = slackAudience(o.audience);
   await deliver(d, conv, audience === 'channel' ? withAuthor(o.reply, userId) : o.reply, audience);
 }
 
@@ -54,8 +47,6 @@ const track = (d: HandlerDeps, work: Promise<unknown>): Promise<unknown> => {
   d.inFlight.add(work);
   return work.finally(() => d.inFlight.delete(work));
 };
-
-const PUBLIC_FLAG = /(^|\s)--public(\s|$)/;
 
 interface Request {
   userId: string;
@@ -68,7 +59,6 @@ interface Request {
 /** Runs one command line and answers it; says "working…" when Plexus is slow. */
 async function runLine(d: HandlerDeps, conv: Conversation, req: Request): Promise<void> {
   const actor = slackActor(req.userId, req.channelId, req.channelName, await d.groups.of(req.userId));
-  const publicProgress = PUBLIC_FLAG.test(req.text);
   const notice = setTimeout(() => {
     const working = reply({ blocks: [context(`⏳ Working on \`${maskCommandLine(req.text.trim()) || 'help'}\`…`)] });
     conv.toRequester(renderBlockKit(working)).catch((e: unknown) => d.logger.warn({ error: (e as Error).message }, 'working notice not delivered'));
@@ -80,8 +70,8 @@ async function runLine(d: HandlerDeps, conv: Conversation, req: Request): Promis
       text: req.text,
       attachments: req.attachments ?? [],
       // A progress message that cannot be delivered must not fail the command itself.
-      progress: (update) =>
-        deliver(d, conv, update, update.private || !publicProgress ? 'requester' : 'channel').catch((e: unknown) =>
+      progress: (update, audience) =>
+        deliver(d, conv, update, slackAudience(audience)).catch((e: unknown) =>
           d.logger.warn({ error: (e as Error).message }, 'progress update not delivered'),
         ),
     });
@@ -136,7 +126,7 @@ function onButton(bolt: BoltApp, d: HandlerDeps): void {
       const kind = id.split(':', 1)[0];
       if (kind !== 'confirm' && kind !== 'cancel') return present(d, conv, outcome, body.user.id);
       if (outcome.code === 'CONFIRM_NOT_YOURS' || outcome.code === 'CONFIRM_USED') return deliver(d, conv, outcome.reply, 'requester');
-      const audience: Audience = audienceOf(outcome);
+      const audience: Audience = slackAudience(outcome.audience);
       const shown = audience === 'channel' ? withAuthor(outcome.reply, body.user.id) : outcome.reply;
       await deliver(d, conv, shown, 'replace');
       if (audience === 'channel' && ephemeral) await deliver(d, conv, { ...shown, file: undefined }, 'channel');

@@ -252,10 +252,12 @@ export const aliasesDelete = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const a = await ctx.deps.plexus.request('GET', aliasPath(ctx.args.aliasId), { schema: S.aliasConfigSchema });
-    return [
-      `Alias \`${ctx.args.aliasId}\` will be deleted, with ${plural(a.target_groups.length, 'group')} and ${plural(targetCount(a), 'target')}: ${a.target_groups.map(groupText).join(' | ') || 'none'}.`,
-      `Requests for model \`${ctx.args.aliasId}\`${a.additional_aliases?.length ? ` (and ${a.additional_aliases.join(', ')})` : ''} fail from then on. Providers are not touched.`,
-    ];
+    return {
+      lines: [
+        `Alias \`${ctx.args.aliasId}\` will be deleted, with ${plural(a.target_groups.length, 'group')} and ${plural(targetCount(a), 'target')}: ${a.target_groups.map(groupText).join(' | ') || 'none'}.`,
+        `Requests for model \`${ctx.args.aliasId}\`${a.additional_aliases?.length ? ` (and ${a.additional_aliases.join(', ')})` : ''} fail from then on. Providers are not touched.`,
+      ],
+    };
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', mgmtPath('models', ctx.args.aliasId), { schema: S.successSchema });
@@ -275,8 +277,8 @@ export const aliasesDeleteAll = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const all = await ctx.deps.plexus.request('GET', ALIASES, { schema: S.aliasListSchema });
-    if (all.length === 0) return ['There are no aliases: nothing will be lost.'];
-    return [`All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. Requests naming them fail from then on.`];
+    if (all.length === 0) return { lines: ['There are no aliases: nothing will be lost.'] };
+    return { lines: [`All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. Requests naming them fail from then on.`] };
   },
   run: async (ctx) => {
     const res = await ctx.deps.plexus.request('DELETE', MODELS, { schema: S.successSchema });

@@ -1,5 +1,6 @@
 import type { Command } from '../core/command.js';
 import { BotError } from '../core/errors.js';
+import { isGlobalFlag } from '../core/global-flags.js';
 import { parseLine } from '../core/parse.js';
 import { apiPath, slug } from '../plexus/path.js';
 import type { QueryValue, RawResponse } from '../plexus/types.js';
@@ -8,7 +9,6 @@ import { KEY_NAME_FIELDS, maskDeep, maskTokenPatterns, type MaskOptions } from '
 import { code, context, text, type Block } from '../render/reply.js';
 import { pathShape, type Operation } from './openapi-doc.js';
 
-const GLOBAL_FLAGS = new Set(['json', 'public']);
 /** Characters of JSON shown before the answer is cut (chat messages are small). */
 export const MAX_JSON_CHARS = 3000;
 
@@ -25,7 +25,7 @@ export interface ApiRequest {
 function lineParts(line: string): { named: Record<string, string>; body?: Record<string, unknown> } {
   const parsed = parseLine(line);
   const named = { ...parsed.named };
-  for (const f of parsed.flags) if (!GLOBAL_FLAGS.has(f)) named[f] ??= 'true';
+  for (const f of parsed.flags) if (!isGlobalFlag(f)) named[f] ??= 'true';
   delete named.operationId;
   return { named, ...(parsed.body ? { body: parsed.body } : {}) };
 }

@@ -125,11 +125,13 @@ export const apiCall = defineCommand({
   describeRisk: async (ctx) => {
     const { op, req } = await resolveCall(ctx);
     const keys = req.body ? Object.keys(req.body) : [];
-    return [
-      `It sends \`${op.method} ${req.path}\`${Object.keys(req.query).length > 0 ? ` with ${Object.keys(req.query).join(', ')}` : ''}${keys.length > 0 ? ` and a body with ${keys.join(', ')}` : ''}: ${op.summary || op.operationId}.`,
-      'Plexus applies it at once; there is no undo from here.',
-      ...[curatedLine(op, ctx.commands)].filter((l): l is string => l !== undefined).map((l) => `${l} (it says exactly what will go).`),
-    ];
+    return {
+      lines: [
+        `It sends \`${op.method} ${req.path}\`${Object.keys(req.query).length > 0 ? ` with ${Object.keys(req.query).join(', ')}` : ''}${keys.length > 0 ? ` and a body with ${keys.join(', ')}` : ''}: ${op.summary || op.operationId}.`,
+        'Plexus applies it at once; there is no undo from here.',
+        ...[curatedLine(op, ctx.commands)].filter((l): l is string => l !== undefined).map((l) => `${l} (it says exactly what will go).`),
+      ],
+    };
   },
   run: async (ctx) => {
     const { op, req } = await resolveCall(ctx);

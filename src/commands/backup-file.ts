@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -82,32 +83,59 @@ async function readPath(ctx: RunContext<{ file?: string | undefined }>, file: st
   throw new BotError('INVALID_ARGS', `No file \`${file}\` here (looked in ${[...new Set(candidates)].join(' and ')}). Nothing was sent.`);
 }
 
-const loaded = new WeakMap<object, Promise<BackupFile>>();
+/**
+ * The bytes of this invocation's backup: the attached file, or (console
+ * only) the path given.
+ */
+async function backupSource(ctx: RunContext<{ file?: string | undefined }>): Promise<{ name: string; content: Buffer }> {
+  if (ctx.attachments.length > 1) throw new BotError('INVALID_ARGS', `Attach one backup file, not ${ctx.attachments.length}. Nothing was sent.`);
+  const att = ctx.attachments[0];
+  if (att) return att;
+  if (ctx.args.file === undefined) {
+    throw new BotError('INVALID_ARGS', '`restore` needs a backup: attach the file made by `backup` to the command. Nothing was sent.', {
+      hints: ['In the console: `restore <path of the file>`.'],
+    });
+  }
+  if (ctx.actor.platform !== 'console') {
+    throw new BotError('INVALID_ARGS', 'A file path is read only in the console (the bot host is not yours to browse). Attach the backup file instead. Nothing was sent.');
+  }
+  return readPath(ctx, ctx.args.file);
+}
+
+/** What a restore was confirmed for: the file by its digest, never its contents. */
+export interface BackupPlan {
+  name: string;
+  bytes: number;
+  sha256: string;
+  contentType: BackupFile['contentType'];
+}
+
+const digest = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+
+/** Reads and checks this invocation's backup, and plans sending exactly these bytes. */
+export async function loadBackup(ctx: RunContext<{ file?: string | undefined }>): Promise<{ backup: BackupFile; plan: BackupPlan }> {
+  const f = await backupSource(ctx);
+  const backup = await parseBackup(f.name, f.content);
+  const plan: BackupPlan = { name: backup.name, bytes: backup.content.length, sha256: digest(backup.content), contentType: backup.contentType };
+  return { backup, plan };
+}
 
 /**
- * The backup of this invocation: the attached file, or (console only) the
- * path given. Read once per invocation, so what was described at
- * confirmation is exactly what is sent.
+ * The bytes to send for a confirmed plan: what was described at confirmation,
+ * or nothing if the file changed since (a path edited in between).
  */
-export function loadBackup(ctx: RunContext<{ file?: string | undefined }>): Promise<BackupFile> {
-  let p = loaded.get(ctx);
-  if (!p) {
-    p = (async () => {
-      if (ctx.attachments.length > 1) throw new BotError('INVALID_ARGS', `Attach one backup file, not ${ctx.attachments.length}. Nothing was sent.`);
-      const att = ctx.attachments[0];
-      if (att) return parseBackup(att.name, att.content);
-      if (ctx.args.file === undefined) {
-        throw new BotError('INVALID_ARGS', '`restore` needs a backup: attach the file made by `backup` to the command. Nothing was sent.', {
-          hints: ['In the console: `restore <path of the file>`.'],
-        });
-      }
-      if (ctx.actor.platform !== 'console') {
-        throw new BotError('INVALID_ARGS', 'A file path is read only in the console (the bot host is not yours to browse). Attach the backup file instead. Nothing was sent.');
-      }
-      const f = await readPath(ctx, ctx.args.file);
-      return parseBackup(f.name, f.content);
-    })();
-    loaded.set(ctx, p);
+export async function plannedBackup(
+  ctx: RunContext<{ file?: string | undefined }>,
+  plan: BackupPlan | undefined,
+): Promise<BackupPlan & { content: Buffer }> {
+  if (!plan) {
+    const { backup, plan: fresh } = await loadBackup(ctx);
+    return { ...fresh, content: backup.content };
   }
-  return p;
+  const f = await backupSource(ctx);
+  if (f.content.length !== plan.bytes || digest(f.content) !== plan.sha256) {
+    const again = 'Nothing was sent; run `restore` again.';
+    throw new BotError('INVALID_ARGS', `\`${plan.name}\` is not the file that was described when you were asked to confirm. ${again}`);
+  }
+  return { ...plan, content: f.content };
 }

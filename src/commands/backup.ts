@@ -7,7 +7,7 @@ import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { formatBytes, formatNumber, formatTimestamp } from '../render/format.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
-import { parseBackup, loadBackup, type BackupFile } from './backup-file.js';
+import { loadBackup, parseBackup, plannedBackup, type BackupFile } from './backup-file.js';
 import { byActor, plural } from './changes.js';
 import { fileStamp } from './config.js';
 import { LOG_COUNT_CALLS, logCounts } from './logging.js';
@@ -63,7 +63,7 @@ export const backup = defineCommand({
       const c = await logCounts(ctx);
       lines.push(`--full adds the logs: ${[c.usage, c.errors, c.debug, c.mcp].map((n, i) => `${n === null ? 'all' : formatNumber(n)} ${LOG_TABLES[i]!.label}`).join(', ')} (debug traces hold request bodies).`);
     }
-    return lines;
+    return { lines };
   },
   run: async (ctx) => {
     const res = await ctx.deps.plexus.requestRaw('GET', BACKUP, { query: { full: ctx.args.full ? 'true' : undefined }, timeoutMs: SLOW_MS });
@@ -107,7 +107,7 @@ export const restore = defineCommand({
     { method: 'POST', path: RESTORE },
   ],
   describeRisk: async (ctx) => {
-    const b = await loadBackup(ctx);
+    const { backup: b, plan } = await loadBackup(ctx);
     const [status, settings, keys] = await Promise.all([
       ctx.deps.plexus.request('GET', mgmtPath('config', 'status'), { schema: S.configStatusSchema }),
       ctx.deps.plexus.request('GET', mgmtPath('system-settings'), { schema: S.looseRecordSchema }),
@@ -128,10 +128,10 @@ export const restore = defineCommand({
       const other = Object.entries(b.tables).filter(([t]) => !LOG_TABLES.some((l) => l.table === t) && (b.tables[t] ?? 0) > 0);
       lines.push(`The logs are replaced too:\n${logs.join('\n')}${other.length > 0 ? `\n• also: ${other.map(([t, n]) => `${t} ${formatNumber(n)}`).join(', ')}` : ''}`);
     }
-    return lines;
+    return { lines, plan };
   },
   run: async (ctx) => {
-    const b = await loadBackup(ctx);
+    const b = await plannedBackup(ctx, ctx.plan);
     const res = await ctx.deps.plexus.request('POST', RESTORE, { body: b.content, headers: { 'content-type': b.contentType }, schema: S.restoreResultSchema, timeoutMs: SLOW_MS });
     const restored = Object.entries(res.restored ?? {}).filter(([k, v]) => !k.startsWith('_') && typeof v === 'number');
     return reply({
@@ -155,10 +155,12 @@ export const restart = defineCommand({
   tier: 'destructive',
   args: args({}),
   calls: [{ method: 'POST', path: RESTART }],
-  describeRisk: () => [
-    'Plexus exits right after answering. It comes back only if a process supervisor starts it again (systemd, a Docker restart policy, pm2, Kubernetes); without one it stays down.',
-    'Requests in flight are cut, and every call fails until it is back.',
-  ],
+  describeRisk: () => ({
+    lines: [
+      'Plexus exits right after answering. It comes back only if a process supervisor starts it again (systemd, a Docker restart policy, pm2, Kubernetes); without one it stays down.',
+      'Requests in flight are cut, and every call fails until it is back.',
+    ],
+  }),
   run: async (ctx) => {
     let message: string | null | undefined;
     try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BotError, type FieldIssue } from '../core/errors.js';
+import { isGlobalFlag } from '../core/global-flags.js';
 import { parseLine } from '../core/parse.js';
 import { isSecretField } from '../render/mask.js';
 import { isRecord } from '../core/is-record.js';
@@ -40,7 +41,7 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 export function collectBody(line: string, opts: { command: string; usage: string; positional: readonly string[]; spec: FieldSpec }): CollectedBody {
   const parsed = parseLine(line);
   const hints = [`Usage: ${opts.usage}`];
-  const flags = parsed.flags.filter((f) => f !== 'json' && f !== 'public');
+  const flags = parsed.flags.filter((f) => !isGlobalFlag(f));
   if (flags.length > 0) throw new BotError('INVALID_ARGS', `\`${opts.command}\` takes no flag ${flags.map((f) => `--${f}`).join(', ')}.`, { hints });
 
   const issues: FieldIssue[] = [];

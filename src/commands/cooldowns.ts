@@ -87,14 +87,16 @@ export const cooldownsClearAll = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const list = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });
-    if (list.length === 0) return ['No provider is in cooldown now: nothing will change.'];
+    if (list.length === 0) return { lines: ['No provider is in cooldown now: nothing will change.'] };
     const now = ctx.deps.clock.now();
-    return [
-      list.length === 1
-        ? '1 cooldown ends now and its failure count is forgotten; traffic goes to this target again even if it is still failing:'
-        : `${list.length} cooldowns end now and their failure counts are forgotten; traffic goes to these targets again even if they are still failing:`,
-      list.map((c) => cooldownLine(c, now)).join('\n'),
-    ];
+    return {
+      lines: [
+        list.length === 1
+          ? '1 cooldown ends now and its failure count is forgotten; traffic goes to this target again even if it is still failing:'
+          : `${list.length} cooldowns end now and their failure counts are forgotten; traffic goes to these targets again even if they are still failing:`,
+        list.map((c) => cooldownLine(c, now)).join('\n'),
+      ],
+    };
   },
   run: async (ctx) => {
     const before = await ctx.deps.plexus.request('GET', COOLDOWNS, { schema: S.cooldownListSchema });

@@ -193,7 +193,7 @@ export const debugLogs = defineCommand({
 const getTrace = (ctx: RunContext<unknown>, id: string) => ctx.deps.plexus.request('GET', mgmtPath('debug', 'logs', id), { schema: S.debugLogDetailSchema });
 
 /** The full trace of what the user named (`latest`, an id, or a prefix). */
-async function findTrace(ctx: RunContext<{ requestId: string }>): Promise<S.DebugLogDetail> {
+async function findTrace(ctx: RunContext<unknown>, requestId: string): Promise<S.DebugLogDetail> {
   let exact: S.DebugLogDetail | undefined;
   const source: RecordSource<{ requestId: string }> = {
     what: 'debug trace',
@@ -209,7 +209,7 @@ async function findTrace(ctx: RunContext<{ requestId: string }>): Promise<S.Debu
       }
     },
   };
-  const found = await findRecord(source, ctx.args.requestId);
+  const found = await findRecord(source, requestId);
   return exact?.requestId === found.requestId ? exact : getTrace(ctx, found.requestId);
 }
 
@@ -227,7 +227,7 @@ export const debugLog = defineCommand({
     { method: 'GET', path: LOGS },
   ],
   run: async (ctx) => {
-    const masked = maskTrace(await findTrace(ctx));
+    const masked = maskTrace(await findTrace(ctx, ctx.args.requestId));
     if (ctx.json) return { ...jsonReply(`Debug trace ${masked.requestId}`, masked, { keepFields: ['requestHeaders', 'responseHeaders'] }), private: true };
     return reply({
       title: `Debug trace ${masked.requestId}`,
@@ -251,13 +251,15 @@ export const debugDelete = defineCommand({
     { method: 'DELETE', path: LOG_ONE },
   ],
   describeRisk: async (ctx) => {
-    const t = await findTrace(ctx);
+    const t = await findTrace(ctx, ctx.args.requestId);
     // Pin the trace shown: `latest` or a prefix must not mean another one by the time the user confirms.
-    ctx.args.requestId = t.requestId;
-    return [`The trace of request \`${t.requestId}\` will be deleted (${describeTrace(t, ctx.deps.clock.now())}). Its usage record stays.`];
+    return {
+      lines: [`The trace of request \`${t.requestId}\` will be deleted (${describeTrace(t, ctx.deps.clock.now())}). Its usage record stays.`],
+      plan: { requestId: t.requestId },
+    };
   },
   run: async (ctx) => {
-    const t = await findTrace(ctx);
+    const t = await findTrace(ctx, ctx.plan?.requestId ?? ctx.args.requestId);
     await ctx.deps.plexus.request('DELETE', mgmtPath('debug', 'logs', t.requestId), { schema: S.successSchema });
     return reply({ title: 'Debug trace deleted', severity: 'success', blocks: [text(`\`${t.requestId}\`: ${describeTrace(t, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
   },
@@ -277,7 +279,7 @@ export const debugClear = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const n = await traceCount(ctx);
-    return [n === 0 ? 'There are no captured traces: nothing will be lost.' : `All ${plural(n, 'captured trace')} will be deleted, with their headers and payloads. Usage records stay.`];
+    return { lines: [n === 0 ? 'There are no captured traces: nothing will be lost.' : `All ${plural(n, 'captured trace')} will be deleted, with their headers and payloads. Usage records stay.`] };
   },
   run: async (ctx) => {
     const n = await traceCount(ctx);

@@ -81,11 +81,11 @@ export const errorsDelete = defineCommand({
   describeRisk: async (ctx) => {
     const e = await findRecord(errorSource(ctx), ctx.args.requestId);
     // Pin the record shown: `latest` or a prefix must not mean another one by the time the user confirms.
-    ctx.args.requestId = e.requestId ?? ctx.args.requestId;
-    return [`The error of request \`${ctx.args.requestId}\` will be deleted, with its stack and details: ${describeError(e, ctx.deps.clock.now())}.`];
+    const requestId = e.requestId ?? ctx.args.requestId;
+    return { lines: [`The error of request \`${requestId}\` will be deleted, with its stack and details: ${describeError(e, ctx.deps.clock.now())}.`], plan: { requestId } };
   },
   run: async (ctx) => {
-    const e = await findRecord(errorSource(ctx), ctx.args.requestId);
+    const e = await findRecord(errorSource(ctx), ctx.plan?.requestId ?? ctx.args.requestId);
     const id = e.requestId ?? ctx.args.requestId;
     await ctx.deps.plexus.request('DELETE', mgmtPath('errors', id), { schema: S.successSchema });
     return reply({ title: 'Error deleted', severity: 'success', blocks: [text(`\`${id}\`: ${describeError(e, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
@@ -108,8 +108,8 @@ export const errorsClear = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const n = await errorCount(ctx);
-    if (n === 0) return ['There are no recorded errors: nothing will be lost.'];
-    return [`All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the failed requests stay.`];
+    if (n === 0) return { lines: ['There are no recorded errors: nothing will be lost.'] };
+    return { lines: [`All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the failed requests stay.`] };
   },
   run: async (ctx) => {
     const n = await errorCount(ctx);

@@ -1,4 +1,5 @@
 import type { Command } from '../core/command.js';
+import { alertCommands } from './alerts.js';
 import { aliasCommands } from './aliases.js';
 import { apiCommands } from './api.js';
 import { backupCommands } from './backup.js';
@@ -43,5 +44,6 @@ export const commands: readonly Command[] = [
   ...logsCommands,
   ...backupCommands,
   ...digestCommands,
+  ...alertCommands,
   ...apiCommands,
 ] as Command[];

@@ -25,10 +25,12 @@ export const keysRotate = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const k = await getKey(ctx, ctx.args.name);
-    return [
-      `The secret of key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} (${typeof k.secret === 'string' ? maskSecret(k.secret) : 'current'}) stops working at once: every client using it gets 401 until it has the new secret.`,
-      'The new secret is shown once, only to you.',
-    ];
+    return {
+      lines: [
+        `The secret of key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} (${typeof k.secret === 'string' ? maskSecret(k.secret) : 'current'}) stops working at once: every client using it gets 401 until it has the new secret.`,
+        'The new secret is shown once, only to you.',
+      ],
+    };
   },
   run: async (ctx) => {
     const { name } = ctx.args;

@@ -112,10 +112,12 @@ export const keysDelete = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const k = await ctx.deps.plexus.request('GET', keyPath(ctx.args.name), { schema: S.apiKeyConfigSchema });
-    return [
-      `Key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} will be deleted: every client using it gets 401 from then on.`,
-      ...(k.quotas && k.quotas.length > 0 ? [`Its quota assignments (${k.quotas.join(', ')}) go with it.`] : []),
-    ];
+    return {
+      lines: [
+        `Key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} will be deleted: every client using it gets 401 from then on.`,
+        ...(k.quotas && k.quotas.length > 0 ? [`Its quota assignments (${k.quotas.join(', ')}) go with it.`] : []),
+      ],
+    };
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', keyPath(ctx.args.name), { schema: S.successSchema });

@@ -146,10 +146,12 @@ export const logsReset = defineCommand({
   calls: [...LOG_COUNT_CALLS, { method: 'DELETE', path: RESET }],
   describeRisk: async (ctx) => {
     const c = await logCounts(ctx);
-    return [
-      `Deleted for good: ${countText(c.usage, 'usage records')} (usage summaries and costs are computed from them), ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
-      'Providers, aliases, keys, quotas and settings are kept. `backup --full` first keeps a copy.',
-    ];
+    return {
+      lines: [
+        `Deleted for good: ${countText(c.usage, 'usage records')} (usage summaries and costs are computed from them), ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
+        'Providers, aliases, keys, quotas and settings are kept. `backup --full` first keeps a copy.',
+      ],
+    };
   },
   run: async (ctx) => {
     const c = await logCounts(ctx);

@@ -49,10 +49,12 @@ export const mcpLogsDelete = defineCommand({
       if (l.request_id === ctx.args.requestId) found = l;
       return found !== undefined;
     });
-    if (found) return [`The record of MCP call \`${ctx.args.requestId}\` (${describe(found)}) will be deleted for good.`];
-    return [
-      `No MCP call \`${ctx.args.requestId}\` is in the log${res.complete ? '' : ` (searched the newest ${formatNumber(res.seen)})`}: nothing will be deleted (Plexus answers success for unknown ids).`,
-    ];
+    if (found) return { lines: [`The record of MCP call \`${ctx.args.requestId}\` (${describe(found)}) will be deleted for good.`] };
+    return {
+      lines: [
+        `No MCP call \`${ctx.args.requestId}\` is in the log${res.complete ? '' : ` (searched the newest ${formatNumber(res.seen)})`}: nothing will be deleted (Plexus answers success for unknown ids).`,
+      ],
+    };
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', mgmtPath('mcp-logs', ctx.args.requestId), { schema: S.successSchema });
@@ -80,7 +82,7 @@ export const mcpLogsPrune = defineCommand({
       return false;
     });
     const count = res.complete ? plural(older, 'MCP call record') : `at least ${plural(older, 'MCP call record')} (of ${formatNumber(res.total)}; only the newest ${formatNumber(res.seen)} were counted)`;
-    return [`${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ${formatNumber(res.total - older)} newer stay.`];
+    return { lines: [`${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ${formatNumber(res.total - older)} newer stay.`] };
   },
   run: async (ctx) => {
     const total = async () => (await ctx.deps.plexus.request('GET', LOGS, { query: { limit: 1 }, schema: S.mcpLogPageSchema })).total;

@@ -139,10 +139,12 @@ export const mcpDelete = defineCommand({
       ctx.deps.plexus.request('GET', serverPath(name), { schema: S.mcpServerConfigSchema }),
       ctx.deps.plexus.request('GET', LOGS, { query: { serverName: name, limit: 1 }, schema: S.mcpLogPageSchema }),
     ]);
-    return [
-      `MCP server \`${name}\` (${where(s)}, ${s.enabled === false ? 'disabled' : 'enabled'}) will be deleted with its configuration${s.headers && Object.keys(s.headers).length > 0 ? ', headers included' : ''}: clients calling it through Plexus fail from then on.`,
-      `Its ${plural(logs.total, 'logged call')} stay in the MCP log.`,
-    ];
+    return {
+      lines: [
+        `MCP server \`${name}\` (${where(s)}, ${s.enabled === false ? 'disabled' : 'enabled'}) will be deleted with its configuration${s.headers && Object.keys(s.headers).length > 0 ? ', headers included' : ''}: clients calling it through Plexus fail from then on.`,
+        `Its ${plural(logs.total, 'logged call')} stay in the MCP log.`,
+      ],
+    };
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', serverPath(ctx.args.name), { schema: S.successSchema });

@@ -159,7 +159,7 @@ export const providersDelete = defineCommand({
     if (targets.length === 0) lost.push('No alias target points at it.');
     else if (ctx.args.cascade) lost.push(`--cascade: ${targets.length} alias target${targets.length === 1 ? '' : 's'} will be removed too: ${targets.join(', ')}.`);
     else lost.push(`${targets.length} alias target${targets.length === 1 ? '' : 's'} will be left pointing at a missing provider (use --cascade to remove them): ${targets.join(', ')}.`);
-    return lost;
+    return { lines: lost };
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', providerPath(ctx.args.slug), {

@@ -108,11 +108,13 @@ export const quotaClear = defineCommand({
   describeRisk: async (ctx) => {
     const status = await readStatus(ctx);
     const list = targets({ ...status, key: status.key || ctx.args.key }, ctx.args.quota);
-    if (list.length === 0) return [`Key \`${ctx.args.key}\` has no quota: nothing will be reset.`];
-    return [
-      `The usage counted for key \`${ctx.args.key}\` goes back to 0 (the requests themselves stay in the usage log):`,
-      list.map((q) => `• ${q.name}: ${usedText(q)} used${q.allowed === false ? ' (blocked now)' : ''}`).join('\n'),
-    ];
+    if (list.length === 0) return { lines: [`Key \`${ctx.args.key}\` has no quota: nothing will be reset.`] };
+    return {
+      lines: [
+        `The usage counted for key \`${ctx.args.key}\` goes back to 0 (the requests themselves stay in the usage log):`,
+        list.map((q) => `• ${q.name}: ${usedText(q)} used${q.allowed === false ? ' (blocked now)' : ''}`).join('\n'),
+      ],
+    };
   },
   run: async (ctx) => {
     const { key, quota } = ctx.args;

@@ -198,14 +198,17 @@ export const usageDelete = defineCommand({
   describeRisk: async (ctx) => {
     const r = await findRecord(usageSource(ctx), ctx.args.requestId);
     // Pin what the user is shown: `latest` or a prefix must not mean another record by the time they confirm.
-    ctx.args.requestId = r.requestId ?? ctx.args.requestId;
-    return [
-      `Usage record \`${ctx.args.requestId}\` will be deleted: ${describeUsage(r, ctx.deps.clock.now())}.`,
-      'Usage lists, summaries and cost totals stop counting it.',
-    ];
+    const requestId = r.requestId ?? ctx.args.requestId;
+    return {
+      lines: [
+        `Usage record \`${requestId}\` will be deleted: ${describeUsage(r, ctx.deps.clock.now())}.`,
+        'Usage lists, summaries and cost totals stop counting it.',
+      ],
+      plan: { requestId },
+    };
   },
   run: async (ctx) => {
-    const r = await findRecord(usageSource(ctx), ctx.args.requestId);
+    const r = await findRecord(usageSource(ctx), ctx.plan?.requestId ?? ctx.args.requestId);
     const id = r.requestId ?? ctx.args.requestId;
     await ctx.deps.plexus.request('DELETE', mgmtPath('usage', id), { schema: S.successSchema });
     return reply({ title: 'Usage record deleted', severity: 'success', blocks: [text(`\`${id}\`: ${describeUsage(r, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
@@ -237,11 +240,13 @@ export const usagePrune = defineCommand({
     const cutoff = ctx.deps.clock.now() - ctx.args.days * DAY_MS;
     const n = await countOlder(ctx, cutoff);
     const when = `older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC)`;
-    if (n === 0) return [`No usage record is ${when}: nothing will be deleted.`];
-    return [
-      n === null ? `Every usage record ${when} will be deleted (Plexus does not say how many there are).` : `${plural(n, 'usage record')} ${when} will be deleted.`,
-      'Usage lists, summaries and cost history before that date are gone for good.',
-    ];
+    if (n === 0) return { lines: [`No usage record is ${when}: nothing will be deleted.`] };
+    return {
+      lines: [
+        n === null ? `Every usage record ${when} will be deleted (Plexus does not say how many there are).` : `${plural(n, 'usage record')} ${when} will be deleted.`,
+        'Usage lists, summaries and cost history before that date are gone for good.',
+      ],
+    };
   },
   run: async (ctx) => {
     const cutoff = ctx.deps.clock.now() - ctx.args.days * DAY_MS;

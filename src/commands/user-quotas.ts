@@ -215,7 +215,7 @@ export const userQuotasDelete = defineCommand({
     if (keys.length > 0) lines.push(`It is assigned to ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: Plexus refuses to delete a quota in use. Remove it from ${keys.length === 1 ? 'that key' : 'those keys'} first.`);
     else lines.push('No key uses it.');
     if (isDefault) lines.push('It is one of the default quotas (settings default_quotas): Plexus refuses until it is removed from there.');
-    return lines;
+    return { lines };
   },
   run: async (ctx) => {
     const { name } = ctx.args;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Reply } from '../render/reply.js';
-import type { HttpMethod } from '../plexus/types.js';
+import type { HttpMethod } from '../base/plexus-api.js';
 import type { Actor } from './actor.js';
 import type { Deps } from './deps.js';
 
@@ -26,8 +26,21 @@ export interface Attachment {
   contentType?: string;
 }
 
-export interface RunContext<A> {
-  args: A;
+/** Plain JSON: what a plan may hold (it is stored with a pending confirmation, possibly in a database). */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** What `describeRisk` found: the lines shown in the prompt, and what was looked up, for `run`. */
+export interface Risk<P> {
+  lines: string[];
+  /** Plain JSON data (ids, counts, before-values); `run` gets it back as `ctx.plan` once confirmed. */
+  plan?: P;
+}
+
+export interface RunContext<A, P = unknown> {
+  /** Read-only: a command never changes its arguments; what it resolves goes in its plan. */
+  readonly args: A;
+  /** What `describeRisk` planned, after a confirmation; undefined when nothing was asked. */
+  plan: P | undefined;
   deps: Deps;
   actor: Actor;
   /** `--json` was given: the command may answer with masked JSON instead of tables. */
@@ -47,7 +60,7 @@ export interface RunContext<A> {
   progress: (update: Reply) => Promise<void>;
 }
 
-export interface CommandSpec<S extends z.ZodType> {
+export interface CommandSpec<S extends z.ZodType, P = undefined> {
   /** The words that name the command, e.g. ['providers', 'list']. */
   words: string[];
   summary: string;
@@ -62,9 +75,11 @@ export interface CommandSpec<S extends z.ZodType> {
    * operation): the tier this use needs. Checked after the args are valid,
    * and it decides confirmation and audit too.
    */
-  tierFor?: (ctx: RunContext<z.infer<S>>) => Tier | Promise<Tier>;
+  tierFor?(ctx: RunContext<z.infer<S>>): Tier | Promise<Tier>;
   /** The answer holds a secret: it goes only to the requester, privately. */
   private?: boolean;
+  /** A change the team already sees where it happens (a snoozed alert says who snoozed it): answered to the requester alone. */
+  quiet?: boolean;
   /** Names given, in order, to positional arguments. */
   positional?: string[];
   /** Name of a positional that swallows the rest of the words. */
@@ -73,18 +88,20 @@ export interface CommandSpec<S extends z.ZodType> {
   calls: ApiCall[];
   /**
    * Destructive commands: say exactly what will be changed or lost. May read
-   * from Plexus to count what goes. Returned lines are shown in the prompt.
+   * from Plexus to count what goes. The lines are shown in the prompt; the
+   * plan (plain JSON) is kept with the confirmation and handed to `run`.
    */
-  describeRisk?: (ctx: RunContext<z.infer<S>>) => Promise<string[]> | string[];
-  run: (ctx: RunContext<z.infer<S>>) => Promise<Reply>;
+  // Method signatures: a command with its own args and plan still fits a list of commands.
+  describeRisk?(ctx: RunContext<z.infer<S>>): Promise<Risk<P>> | Risk<P>;
+  run(ctx: RunContext<z.infer<S>, P>): Promise<Reply>;
 }
 
-export interface Command<S extends z.ZodType = z.ZodType> extends CommandSpec<S> {
+export interface Command<S extends z.ZodType = z.ZodType, P = unknown> extends CommandSpec<S, P> {
   /** 'providers list' */
   name: string;
 }
 
-export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Command<S> {
+export function defineCommand<S extends z.ZodType, P = undefined>(spec: CommandSpec<S, P>): Command<S, P> {
   return { ...spec, name: spec.words.join(' ') };
 }
 

@@ -1,72 +1,127 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from './actor.js';
-import { actorKey } from './actor.js';
-import type { Clock } from './clock.js';
-import { BotError } from './errors.js';
+import { BotError } from '../base/errors.js';
+import type { Actor, Platform } from './actor.js';
+import type { Attachment, Json, Tier } from './command.js';
 
-export interface PendingConfirmation<P = unknown> {
-  id: string;
-  owner: string;
-  commandName: string;
-  expiresAt: number;
-  payload: P;
-}
+export type Settlement = 'confirmed' | 'cancelled' | 'expired';
 
-interface Entry<P> extends PendingConfirmation<P> {
-  settled?: 'confirmed' | 'cancelled';
+/** A file sent with a command that waits for confirmation (a backup for `restore`). Never logged. */
+export interface StoredAttachment {
+  name: string;
+  contentType?: string;
+  base64: string;
 }
 
 /**
- * Destructive commands wait here for their requester's yes. An entry is
- * settled once (confirm or cancel) and kept until a while after expiry so a
- * late or second click is told what happened instead of "unknown".
+ * A destructive command waiting for its requester's yes, as plain JSON: the
+ * line is parsed again and the context rebuilt when it is confirmed, so a
+ * record may outlive the process that asked (in a database, later).
  */
-export class ConfirmationStore<P = unknown> {
-  private readonly entries = new Map<string, Entry<P>>();
+export interface ConfirmationRecord {
+  id: string;
+  owner: { platform: Platform; userId: string; channelId: string };
+  /** The line as typed. It may hold a secret: show and log it masked only. */
+  line: string;
+  /** The command's name, for the answers about the record itself. */
+  command: string;
+  tier: Tier;
+  /** What `describeRisk` looked up; handed to `run`. */
+  plan: Json | null;
+  attachments: StoredAttachment[];
+  createdAt: number;
+  expiresAt: number;
+  settled: Settlement | null;
+}
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly ttlMs: number,
-  ) {}
+/**
+ * Where pending confirmations are kept. `settle` is a compare-and-set (in SQL,
+ * `UPDATE … SET settled = $2 WHERE id = $1 AND settled IS NULL`): of two
+ * clicks at once, exactly one gets true.
+ */
+export interface ConfirmationRecords {
+  create(record: ConfirmationRecord): Promise<void>;
+  get(id: string): Promise<ConfirmationRecord | undefined>;
+  settle(id: string, settlement: Settlement): Promise<boolean>;
+}
 
-  create(actor: Actor, commandName: string, payload: P): PendingConfirmation<P> {
-    this.prune();
-    const entry: Entry<P> = {
-      id: randomBytes(12).toString('base64url'),
-      owner: actorKey(actor),
-      commandName,
-      expiresAt: this.clock.now() + this.ttlMs,
-      payload,
-    };
-    this.entries.set(entry.id, entry);
-    return entry;
+/**
+ * In this process. Rows are kept as JSON text, so what works here works with
+ * a store that serialises; kept until a while after expiry so a late or second
+ * click is told what happened instead of "unknown".
+ */
+export class MemoryConfirmationRecords implements ConfirmationRecords {
+  private readonly rows = new Map<string, string>();
+
+  constructor(private readonly opts: { now: () => number; keepMs: number }) {}
+
+  async create(record: ConfirmationRecord): Promise<void> {
+    const horizon = this.opts.now() - this.opts.keepMs;
+    for (const [id, row] of this.rows) if ((JSON.parse(row) as ConfirmationRecord).expiresAt < horizon) this.rows.delete(id);
+    this.rows.set(record.id, JSON.stringify(record));
   }
 
-  /** Claims the confirmation for running. Throws a BotError saying why not. */
-  take(id: string, actor: Actor, decision: 'confirmed' | 'cancelled' = 'confirmed'): PendingConfirmation<P> {
-    const entry = this.entries.get(id);
-    if (!entry) {
-      throw new BotError(
-        'CONFIRM_UNKNOWN',
-        'This confirmation is not known (it expired long ago, or the bot restarted since it was asked). Nothing was run; run the command again.',
-      );
-    }
-    if (entry.owner !== actorKey(actor)) {
-      throw new BotError('CONFIRM_NOT_YOURS', `Only the person who asked for \`${entry.commandName}\` can confirm or cancel it. Nothing was run.`);
-    }
-    if (entry.settled) {
-      throw new BotError('CONFIRM_USED', `\`${entry.commandName}\` was already ${entry.settled}. Nothing more was run.`);
-    }
-    if (this.clock.now() >= entry.expiresAt) {
-      entry.settled = 'cancelled';
-      throw new BotError('CONFIRM_EXPIRED', `The confirmation for \`${entry.commandName}\` expired. Nothing was run; run the command again.`);
-    }
-    entry.settled = decision;
-    return entry;
+  async get(id: string): Promise<ConfirmationRecord | undefined> {
+    const row = this.rows.get(id);
+    return row === undefined ? undefined : (JSON.parse(row) as ConfirmationRecord);
   }
 
-  private prune(): void {
-    const horizon = this.clock.now() - this.ttlMs * 10;
-    for (const [id, e] of this.entries) if (e.expiresAt < horizon) this.entries.delete(id);
+  async settle(id: string, settlement: Settlement): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row === undefined) return false;
+    const record = JSON.parse(row) as ConfirmationRecord;
+    if (record.settled !== null) return false;
+    this.rows.set(id, JSON.stringify({ ...record, settled: settlement }));
+    return true;
   }
+}
+
+export const newConfirmationId = (): string => randomBytes(12).toString('base64url');
+
+export const storeAttachments = (files: Attachment[]): StoredAttachment[] =>
+  files.map((f) => ({ name: f.name, ...(f.contentType ? { contentType: f.contentType } : {}), base64: f.content.toString('base64') }));
+
+export const loadAttachments = (files: StoredAttachment[]): Attachment[] =>
+  files.map((f) => ({ name: f.name, ...(f.contentType ? { contentType: f.contentType } : {}), content: Buffer.from(f.base64, 'base64') }));
+
+const isOwner = (r: ConfirmationRecord, actor: Actor): boolean => r.owner.platform === actor.platform && r.owner.userId === actor.userId;
+
+function used(r: ConfirmationRecord): BotError {
+  if (r.settled === 'expired') {
+    return new BotError('CONFIRM_EXPIRED', `The confirmation for \`${r.command}\` expired. Nothing was run; run the command again.`);
+  }
+  return new BotError('CONFIRM_USED', `\`${r.command}\` was already ${r.settled}. Nothing more was run.`);
+}
+
+/**
+ * The requester's answer: settles the record once and returns it, or throws
+ * a BotError saying why not (unknown, someone else's, already settled, expired).
+ */
+export async function claimConfirmation(
+  records: ConfirmationRecords,
+  id: string,
+  actor: Actor,
+  now: number,
+  settlement: 'confirmed' | 'cancelled',
+): Promise<ConfirmationRecord> {
+  const record = await records.get(id);
+  if (!record) {
+    throw new BotError(
+      'CONFIRM_UNKNOWN',
+      'This confirmation is not known (it expired long ago, or the bot restarted since it was asked). Nothing was run; run the command again.',
+    );
+  }
+  if (!isOwner(record, actor)) {
+    const why = `Only the person who asked for \`${record.command}\` can confirm or cancel it. Nothing was run.`;
+    throw new BotError('CONFIRM_NOT_YOURS', why);
+  }
+  if (record.settled !== null) throw used(record);
+  if (now >= record.expiresAt) {
+    await records.settle(id, 'expired');
+    throw used({ ...record, settled: 'expired' });
+  }
+  if (!(await records.settle(id, settlement))) {
+    const after = await records.get(id);
+    throw used(after?.settled ? after : { ...record, settled: 'confirmed' });
+  }
+  return { ...record, settled: settlement };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import type { Reply } from '../render/reply.js';
 import type { Clock } from './clock.js';
 
@@ -26,6 +26,17 @@ export interface DigestsApi {
   preview(name: string): Promise<{ reply: Reply; data: unknown }>;
 }
 
+/** How long an alert may be snoozed, in hours (its buttons offer these). */
+export const SNOOZE_HOURS = [1, 4, 24] as const;
+
+export type SnoozeResult = { status: 'snoozed'; until: number } | { status: 'unknown' } | { status: 'resolved' };
+
+/** The watchers' alerts (src/watch), for the `alerts` commands. */
+export interface AlertsApi {
+  /** Leaves one active alert alone until `hours` from now (no edits, no new message); its message says who. */
+  snooze(ref: string, hours: number, by: string): Promise<SnoozeResult>;
+}
+
 /** Every effect the core and the commands use, passed in from main.ts (no singletons). */
 export interface Deps {
   plexus: PlexusApi;
@@ -35,4 +46,6 @@ export interface Deps {
   stateDir: string;
   /** Absent when digests are not wired (the `digest` commands then say so). */
   digests?: DigestsApi;
+  /** Absent when alerts are not wired. */
+  alerts?: AlertsApi;
 }

@@ -1,5 +1,5 @@
 import { context, reply, text, type Reply } from '../render/reply.js';
-import { isBotError } from './errors.js';
+import { isBotError } from '../base/errors.js';
 
 const TITLES: Record<string, string> = {
   INVALID_ARGS: 'Invalid input',

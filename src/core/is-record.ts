@@ -1,2 +1,1 @@
-/** A JSON object: not null, not an array. */
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isRecord } from '../base/is-record.js';

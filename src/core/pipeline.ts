@@ -1,23 +1,37 @@
 import { randomUUID } from 'node:crypto';
+import { BotError, isBotError, type ErrorCode } from '../base/errors.js';
 import { lineCarriesSecret, maskCommandLine } from '../render/mask.js';
 import { context, reply, text, type Reply } from '../render/reply.js';
 import type { Actor } from './actor.js';
 import { buildArgs } from './args-build.js';
-import type { Attachment, Command, RunContext, Tier } from './command.js';
-import { ConfirmationStore } from './confirmations.js';
+import { audienceOfOutcome, audienceOfRefusal, audienceOfUse, type Audience, type AudienceWhy, type Decision } from './audience.js';
+import type { Attachment, Command, Json, RunContext, Tier } from './command.js';
+import {
+  claimConfirmation,
+  loadAttachments,
+  MemoryConfirmationRecords,
+  newConfirmationId,
+  storeAttachments,
+  type ConfirmationRecord,
+  type ConfirmationRecords,
+} from './confirmations.js';
 import type { Deps } from './deps.js';
-import { BotError, isBotError, type ErrorCode } from './errors.js';
-import { parseLine } from './parse.js';
+import { errorReply } from './error-reply.js';
+import { isGlobalFlag } from './global-flags.js';
+import { parseLine, type ParsedLine } from './parse.js';
 import { authorize, type AccessPolicy } from './policy.js';
 import type { Registry } from './registry.js';
-import { errorReply } from './error-reply.js';
 
-export interface Invocation {
+/** A command line from someone: enough to decide what it needs and who sees the answer. */
+export interface Request {
   actor: Actor;
   text: string;
+}
+
+export interface Invocation extends Request {
   attachments?: Attachment[];
-  /** Where intermediate replies of a long-running command go. */
-  progress?: (update: Reply) => Promise<void> | void;
+  /** Where intermediate replies of a long-running command go, and to whom (the decided audience). */
+  progress?: (update: Reply, audience: Audience) => Promise<void> | void;
 }
 
 export type OutcomeStatus = 'ok' | 'error' | 'denied' | 'pending' | 'cancelled';
@@ -25,92 +39,146 @@ export type OutcomeStatus = 'ok' | 'error' | 'denied' | 'pending' | 'cancelled';
 export interface Outcome {
   status: OutcomeStatus;
   reply: Reply;
+  /** Who should see this answer (the decision, narrowed by the outcome: failures go back to the requester). */
+  audience: Audience;
   /** Set when the command waits for confirmation. */
   confirmationId?: string;
   /** The command that ran or was asked for, when one was recognised. */
   command?: Command;
-  /** `--public` was given (adapters decide what it means on their platform). */
-  public?: boolean;
   /** The tier this use of the command needed (after `tierFor`), when a command was recognised. */
   tier?: Tier;
   /** Why it failed, when a BotError says (adapters tell a refused click from a failed command). */
   code?: ErrorCode;
 }
 
-/** Handles a button whose id starts with a registered prefix (e.g. `snooze:`); gets the rest of the id. */
-export type ActionHandler = (actor: Actor, arg: string) => Promise<Reply> | Reply;
+/** Handles a button whose id starts with a registered prefix; gets the rest of the id. */
+export type ActionHandler = (actor: Actor, arg: string) => Promise<Outcome>;
 
-interface Waiting {
-  command: Command;
-  ctx: RunContext<unknown>;
-  started: number;
-  tier: Tier;
+/** A line parsed, resolved, authorised and its tier known: ready to run, or already answered. */
+export interface Prepared {
+  readonly decision: Decision;
+  readonly request: Request;
+  readonly started: number;
+  /** Set when the line was refused before running (its answer). */
+  readonly refusal?: Omit<Outcome, 'audience'>;
+  readonly use?: Use;
 }
 
-const GLOBAL_FLAGS = new Set(['json', 'public']);
+interface Use {
+  command: Command;
+  args: unknown;
+  tier: Tier;
+  json: boolean;
+  granted: Tier | null;
+}
+
+type Answer = Omit<Outcome, 'audience'>;
+type ContextExtra = 'attachments' | 'progress' | 'plan';
+
+const BUILT_IN_ACTIONS = new Set(['confirm', 'cancel', 'run']);
 export const DEMO_NOTE = 'Demo gateway: sample data, not a real Plexus. Set PLEXUS_BASE_URL to manage yours.';
 
-/** parse → resolve → authorize → validate → (confirm) → run → audit. Knows no platform. */
+const toJson = (plan: unknown): Json | null => (plan === undefined ? null : (JSON.parse(JSON.stringify(plan)) as Json));
+
+/** parse → resolve → authorize → validate → tier → decide → (confirm) → run → audit. Knows no platform. */
 export class Pipeline {
-  readonly confirmations: ConfirmationStore<Waiting>;
   private readonly actionHandlers = new Map<string, ActionHandler>();
+  private readonly records: ConfirmationRecords;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly deps: Deps,
     private readonly registry: Registry,
     private readonly policy: AccessPolicy,
-    opts: { confirmTtlSeconds: number },
+    opts: { confirmTtlSeconds: number; confirmations?: ConfirmationRecords },
   ) {
-    this.confirmations = new ConfirmationStore<Waiting>(deps.clock, opts.confirmTtlSeconds * 1000);
+    this.ttlMs = opts.confirmTtlSeconds * 1000;
+    this.records = opts.confirmations ?? new MemoryConfirmationRecords({ now: () => deps.clock.now(), keepMs: this.ttlMs * 10 });
   }
 
   async handle(inv: Invocation): Promise<Outcome> {
+    return this.run(await this.prepare(inv), inv);
+  }
+
+  /**
+   * Everything decided before anything runs: the command, the tier of this use,
+   * whether it asks for confirmation, and who sees the answer. Reads Plexus
+   * only when a command's `tierFor` must (`api call`).
+   */
+  async prepare(req: Request): Promise<Prepared> {
     const started = this.deps.clock.now();
-    let command: Command | undefined;
+    const secretLine = lineCarriesSecret(req.text);
+    const refuse = (why: AudienceWhy, refusal: Answer, command?: Command): Prepared => ({
+      decision: {
+        ...audienceOfRefusal(why, { command, secretLine }),
+        ...(command ? { command } : {}),
+        ...(refusal.tier ? { tier: refusal.tier } : {}),
+        confirm: false,
+      },
+      request: req,
+      started,
+      refusal,
+    });
+    let parsed: ParsedLine;
     try {
-      const parsed = parseLine(inv.text);
-      const isPublic = parsed.flags.includes('public');
-      const json = parsed.flags.includes('json');
-      parsed.flags = parsed.flags.filter((f) => !GLOBAL_FLAGS.has(f));
-      const words = parsed.words.length > 0 ? parsed.words : ['help'];
-      const resolved = this.registry.resolve(words);
-      if (!resolved) throw this.unknown(words);
-      command = resolved.command;
-
-      const decision = authorize(this.policy, inv.actor, command);
-      if (!decision.allowed) {
-        this.audit(inv, command, 'denied', started);
-        return this.finish(inv.text, { status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(decision.reason)] }) });
-      }
-
-      const args = buildArgs(command, parsed, resolved.rest);
-      const ctx: RunContext<unknown> = {
-        args,
-        deps: this.deps,
-        actor: inv.actor,
-        json,
-        line: inv.text.trim(),
-        commands: this.registry.all(),
-        can: (c) => authorize(this.policy, inv.actor, c).allowed,
-        granted: decision.granted,
-        attachments: inv.attachments ?? [],
-        progress: async (update) => {
-          await inv.progress?.(update);
-        },
-      };
-      const tier = command.tierFor ? await command.tierFor(ctx) : command.tier;
-      if (tier !== command.tier) {
-        const needed = authorize(this.policy, inv.actor, { name: command.name, tier });
-        if (!needed.allowed) {
-          this.audit(inv, command, 'denied', started, undefined, tier);
-          return this.finish(inv.text, { status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(needed.reason)] }) });
-        }
-      }
-      if (tier === 'destructive') return this.finish(inv.text, { ...(await this.ask(command, ctx, started, tier)), public: isPublic });
-      const out = await this.execute(command, ctx, started, tier);
-      return this.finish(inv.text, { ...out, public: isPublic });
+      parsed = parseLine(req.text);
     } catch (e) {
-      return this.finish(inv.text, this.failure(e, inv, command, started));
+      return refuse('unparsed', this.failure(e, req, undefined, started));
+    }
+    const isPublic = parsed.flags.includes('public');
+    const json = parsed.flags.includes('json');
+    parsed = { ...parsed, flags: parsed.flags.filter((f) => !isGlobalFlag(f)) };
+    const words = parsed.words.length > 0 ? parsed.words : ['help'];
+    const resolved = this.registry.resolve(words);
+    if (!resolved) return refuse('unknown', this.failure(this.unknown(words), req, undefined, started));
+    const command = resolved.command;
+
+    const allowed = authorize(this.policy, req.actor, command);
+    if (!allowed.allowed) {
+      this.audit(req, command, 'denied', started);
+      return refuse('refused', this.denied(command, allowed.reason), command);
+    }
+    let args: unknown;
+    let tier: Tier;
+    try {
+      args = Object.freeze(buildArgs(command, parsed, resolved.rest));
+      const use: Use = { command, args, tier: command.tier, json, granted: allowed.granted };
+      tier = command.tierFor ? await command.tierFor(this.context(req, use)) : command.tier;
+    } catch (e) {
+      return refuse('invalid', this.failure(e, req, command, started), command);
+    }
+    if (tier !== command.tier) {
+      const needed = authorize(this.policy, req.actor, { name: command.name, tier });
+      if (!needed.allowed) {
+        this.audit(req, command, 'denied', started, undefined, tier);
+        return refuse('refused', { ...this.denied(command, needed.reason), tier }, command);
+      }
+    }
+    return {
+      decision: { ...audienceOfUse({ command, tier, secretLine, public: isPublic }), command, tier, confirm: tier === 'destructive' },
+      request: req,
+      started,
+      use: { command, args, tier, json, granted: allowed.granted },
+    };
+  }
+
+  /** Runs what {@link prepare} decided (or asks for confirmation first), with the invocation's files and progress. */
+  async run(prepared: Prepared, extras: Omit<Invocation, keyof Request> = {}): Promise<Outcome> {
+    const { request, use, decision } = prepared;
+    if (!use) return this.finish(request.text, prepared.refusal!, decision.audience);
+    try {
+      const ctx = this.context(request, use, {
+        attachments: extras.attachments ?? [],
+        progress: async (update) => {
+          await extras.progress?.(update, update.private ? 'private' : decision.audience);
+        },
+      });
+      const out = decision.confirm
+        ? await this.ask(use.command, ctx, use.tier)
+        : await this.execute(use.command, ctx, prepared.started, use.tier);
+      return this.finish(request.text, out, decision.audience);
+    } catch (e) {
+      return this.finish(request.text, this.failure(e, request, use.command, prepared.started, use.tier), decision.audience);
     }
   }
 
@@ -128,72 +196,116 @@ export class Pipeline {
     if (kind === 'run') return this.handle({ actor, text: arg });
     const handler = this.actionHandlers.get(kind);
     if (!handler) {
-      return this.finish(undefined, { status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks: [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')] }) });
+      const blocks = [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')];
+      return this.finish(undefined, { status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks }) }, 'requester');
     }
     try {
-      const out = await handler(actor, arg);
-      return this.finish(undefined, { status: out.severity === 'error' ? 'error' : 'ok', reply: out });
+      return await handler(actor, arg);
     } catch (e) {
-      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
+      return this.clickFailure(e, actor);
     }
   }
 
-  registerAction(prefix: string, handler: ActionHandler): void {
-    if (['confirm', 'cancel', 'run'].includes(prefix) || this.actionHandlers.has(prefix)) throw new Error(`action prefix taken: ${prefix}`);
+  /** Handles buttons whose id starts with `prefix:`. Returns what removes the handler again. */
+  registerAction(prefix: string, handler: ActionHandler): () => void {
+    if (BUILT_IN_ACTIONS.has(prefix) || this.actionHandlers.has(prefix)) throw new Error(`action prefix taken: ${prefix}`);
     this.actionHandlers.set(prefix, handler);
+    return () => {
+      if (this.actionHandlers.get(prefix) === handler) this.actionHandlers.delete(prefix);
+    };
   }
 
-  /** The requester's yes. Runs the waiting command at most once. */
+  /** The requester's yes. Runs the waiting command at most once, rebuilt from its record. */
   async confirm(id: string, actor: Actor): Promise<Outcome> {
     const started = this.deps.clock.now();
+    let record: ConfirmationRecord;
     try {
-      const waiting = this.confirmations.take(id, actor, 'confirmed').payload;
-      return this.finish(waiting.ctx.line, await this.execute(waiting.command, waiting.ctx, started, waiting.tier));
+      record = await claimConfirmation(this.records, id, actor, started, 'confirmed');
     } catch (e) {
-      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
+      return this.clickFailure(e, actor);
+    }
+    const req: Request = { actor, text: record.line };
+    const prepared = await this.prepare(req);
+    const { use } = prepared;
+    if (!use) return this.finish(record.line, prepared.refusal!, prepared.decision.audience);
+    // The policy may have changed since it was asked: the clicker needs the recorded tier now.
+    const needed = authorize(this.policy, actor, { name: use.command.name, tier: record.tier });
+    if (!needed.allowed) {
+      this.audit(req, use.command, 'denied', started, undefined, record.tier);
+      return this.finish(record.line, { ...this.denied(use.command, needed.reason), tier: record.tier }, 'requester');
+    }
+    const extras = { attachments: loadAttachments(record.attachments), plan: record.plan ?? undefined };
+    const ctx = this.context(req, { ...use, tier: record.tier }, extras);
+    return this.finish(record.line, await this.execute(use.command, ctx, started, record.tier), prepared.decision.audience);
+  }
+
+  async cancel(id: string, actor: Actor): Promise<Outcome> {
+    try {
+      const record = await claimConfirmation(this.records, id, actor, this.deps.clock.now(), 'cancelled');
+      const command = this.registry.all().find((c) => c.name === record.command);
+      if (command) this.audit({ actor, text: record.line }, command, 'cancelled', record.createdAt, undefined, record.tier);
+      const out = reply({ title: 'Cancelled', blocks: [text(`\`${record.command}\` was cancelled. Nothing was changed.`)] });
+      return this.finish(record.line, { status: 'cancelled', command, reply: out }, 'requester');
+    } catch (e) {
+      return this.clickFailure(e, actor);
     }
   }
 
-  cancel(id: string, actor: Actor): Outcome {
-    try {
-      const waiting = this.confirmations.take(id, actor, 'cancelled').payload;
-      this.audit({ actor, text: waiting.ctx.line }, waiting.command, 'cancelled', waiting.started, undefined, waiting.tier);
-      return this.finish(waiting.ctx.line, {
-        status: 'cancelled',
-        command: waiting.command,
-        reply: reply({ title: 'Cancelled', blocks: [text(`\`${waiting.command.name}\` was cancelled. Nothing was changed.`)] }),
-      });
-    } catch (e) {
-      return this.finish(undefined, { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) });
-    }
+  private context(req: Request, use: Use, extras: Partial<Pick<RunContext<unknown>, ContextExtra>> = {}): RunContext<unknown> {
+    return {
+      args: use.args,
+      plan: extras.plan,
+      deps: this.deps,
+      actor: req.actor,
+      json: use.json,
+      line: req.text.trim(),
+      commands: this.registry.all(),
+      can: (c) => authorize(this.policy, req.actor, c).allowed,
+      granted: use.granted,
+      attachments: extras.attachments ?? [],
+      progress: extras.progress ?? (async () => undefined),
+    };
   }
 
-  private async ask(command: Command, ctx: RunContext<unknown>, started: number, tier: Tier): Promise<Outcome> {
-    const risk = command.describeRisk ? await command.describeRisk(ctx) : [];
-    const pending = this.confirmations.create(ctx.actor, command.name, { command, ctx, started, tier });
-    const ttl = Math.round((pending.expiresAt - this.deps.clock.now()) / 1000);
+  private async ask(command: Command, ctx: RunContext<unknown>, tier: Tier): Promise<Answer> {
+    const risk = command.describeRisk ? await command.describeRisk(ctx) : { lines: [] };
+    const now = this.deps.clock.now();
+    const record: ConfirmationRecord = {
+      id: newConfirmationId(),
+      owner: { platform: ctx.actor.platform, userId: ctx.actor.userId, channelId: ctx.actor.channelId },
+      line: ctx.line,
+      command: command.name,
+      tier,
+      plan: toJson(risk.plan),
+      attachments: storeAttachments(ctx.attachments),
+      createdAt: now,
+      expiresAt: now + this.ttlMs,
+      settled: null,
+    };
+    await this.records.create(record);
+    const ttl = Math.round(this.ttlMs / 1000);
     return {
       status: 'pending',
       command,
       tier,
-      confirmationId: pending.id,
+      confirmationId: record.id,
       reply: reply({
         title: `Confirm: ${command.name}`,
         severity: 'warning',
         blocks: [
           text(`\`${maskCommandLine(ctx.line)}\` will ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`),
-          ...risk.map((r) => text(r)),
+          ...risk.lines.map((r) => text(r)),
           context(`Only you can confirm, once, within ${ttl} s.`),
         ],
         actions: [
-          { id: `confirm:${pending.id}`, label: 'Confirm', style: 'danger', confirmText: risk[0] ?? `Run ${command.name}?` },
-          { id: `cancel:${pending.id}`, label: 'Cancel', style: 'default' },
+          { id: `confirm:${record.id}`, label: 'Confirm', style: 'danger', confirmText: risk.lines[0] ?? `Run ${command.name}?` },
+          { id: `cancel:${record.id}`, label: 'Cancel', style: 'default' },
         ],
       }),
     };
   }
 
-  private async execute(command: Command, ctx: RunContext<unknown>, started: number, tier: Tier): Promise<Outcome> {
+  private async execute(command: Command, ctx: RunContext<unknown>, started: number, tier: Tier): Promise<Answer> {
     try {
       const out = await command.run(ctx);
       if (command.private) out.private = true;
@@ -204,12 +316,22 @@ export class Pipeline {
     }
   }
 
-  private failure(e: unknown, inv: Invocation, command: Command | undefined, started: number, tier = command?.tier): Outcome {
-    const id = this.correlation(e, inv.actor, command);
-    if (command && tier !== 'read') this.audit(inv, command, isBotError(e) ? e.code : 'INTERNAL', started, id, tier);
+  private denied(command: Command, reason: string): Answer {
+    return { status: 'denied', command, reply: reply({ title: 'Not allowed', severity: 'error', blocks: [text(reason)] }) };
+  }
+
+  private failure(e: unknown, req: Request, command: Command | undefined, started: number, tier = command?.tier): Answer {
+    const id = this.correlation(e, req.actor, command);
+    if (command && tier !== 'read') this.audit(req, command, isBotError(e) ? e.code : 'INTERNAL', started, id, tier);
     const out = errorReply(e, id);
     if (command?.private) out.private = true;
     return { status: 'error', command, tier, reply: out, ...(isBotError(e) ? { code: e.code } : {}) };
+  }
+
+  /** A click that ran nothing (someone else's confirmation, a second click, a failing handler): told to the clicker. */
+  private clickFailure(e: unknown, actor: Actor): Outcome {
+    const out: Answer = { status: 'error', reply: errorReply(e, this.correlation(e, actor)), ...(isBotError(e) ? { code: e.code } : {}) };
+    return this.finish(undefined, out, 'requester');
   }
 
   /** Logs unexpected errors with their cause; returns the id shown to the user. */
@@ -228,14 +350,14 @@ export class Pipeline {
     });
   }
 
-  private audit(inv: Invocation, command: Command, outcome: string, started: number, correlationId?: string, tier: Tier = command.tier): void {
+  private audit(req: Request, command: Command, outcome: string, started: number, correlationId?: string, tier: Tier = command.tier): void {
     this.deps.logger.info(
       {
         audit: true,
-        platform: inv.actor.platform,
-        user: inv.actor.userId,
-        channel: inv.actor.channelId,
-        command: maskCommandLine(inv.text.trim()),
+        platform: req.actor.platform,
+        user: req.actor.userId,
+        channel: req.actor.channelId,
+        command: maskCommandLine(req.text.trim()),
         tier,
         outcome,
         durationMs: this.deps.clock.now() - started,
@@ -250,9 +372,9 @@ export class Pipeline {
    * answered privately whatever the outcome: Discord shows a public reply's
    * invocation, options included, to the channel.
    */
-  private finish(line: string | undefined, out: Outcome): Outcome {
+  private finish(line: string | undefined, out: Answer, decided: Audience): Outcome {
     if (line !== undefined && lineCarriesSecret(line)) out.reply.private = true;
     if (this.deps.plexus.demo) out.reply.blocks.push(context(DEMO_NOTE));
-    return out;
+    return { ...out, audience: audienceOfOutcome(decided, out) };
   }
 }

@@ -3,7 +3,7 @@ import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from 'pino';
 import { Client, Pool } from 'undici';
-import { BotError, isBotError } from '../core/errors.js';
+import { BotError, isBotError } from '../base/errors.js';
 import {
   PlexusHttpError,
   invalidAnswerError,
@@ -23,7 +23,7 @@ import {
   readAll,
 } from './network.js';
 import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
-import type { HttpMethod, PlexusApi, RawResponse, RequestOptions, StreamOptions, StreamResponse } from './types.js';
+import type { HttpMethod, PlexusApi, RawResponse, RequestOptions, StreamOptions, StreamResponse } from '../base/plexus-api.js';
 
 export interface PlexusClientOptions {
   /** `https://plexus.example.com` (a path prefix such as `/gateway` is kept). */

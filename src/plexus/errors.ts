@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { z } from 'zod';
-import { BotError, type FieldIssue } from '../core/errors.js';
-import type { HttpMethod } from './types.js';
-import { isRecord } from '../core/is-record.js';
+import { BotError, type FieldIssue } from '../base/errors.js';
+import type { HttpMethod } from '../base/plexus-api.js';
+import { isRecord } from '../base/is-record.js';
 import { formatDuration } from '../render/format.js';
 
 const MAX_MESSAGE = 500;

@@ -1,5 +1,5 @@
-import { BotError } from '../core/errors.js';
-import type { QueryValue } from './types.js';
+import { BotError } from '../base/errors.js';
+import type { QueryValue } from '../base/plexus-api.js';
 
 /**
  * A path segment that may legitimately contain `/` (provider slugs such as

@@ -1,3 +1,4 @@
+import { SNOOZE_HOURS } from '../core/deps.js';
 import { bar } from '../render/bar.js';
 import { truncate } from '../render/table.js';
 import { DASH, formatAmount, formatDuration, formatNumber, formatTimestamp } from '../render/format.js';
@@ -5,7 +6,6 @@ import { maskTokenPatterns } from '../render/mask.js';
 import { context, fields, reply, text, type Action, type Reply } from '../render/reply.js';
 import { shownView, type AlertRecord, type CooldownView, type PlexusView, type QuotaView } from './alert-model.js';
 
-export const SNOOZE_HOURS = [1, 4, 24] as const;
 
 /** `14:07 UTC`, with the date when it is not the day of `ref`. */
 export const utc = (ts: number, ref: number): string => `${formatTimestamp(ts, ref)} UTC`;
@@ -88,7 +88,7 @@ function quotaReply(r: AlertRecord, v: QuotaView, now: number): Reply {
     title: head,
     severity: v.blocked || v.percent >= 100 ? 'error' : 'warning',
     blocks,
-    actions: SNOOZE_HOURS.map((h) => ({ id: `snooze:${r.ref}:${h}`, label: `Snooze ${h} h`, style: 'default' as const })),
+    actions: SNOOZE_HOURS.map((h) => ({ id: `run:alerts snooze ${r.ref} ${h}`, label: `Snooze ${h} h`, style: 'default' as const })),
   });
 }
 

@@ -1,29 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { App } from '../app.js';
 import type { BotConfig } from '../config.js';
 import type { ChannelPoster } from '../core/channel-poster.js';
 import type { Clock } from '../core/clock.js';
-import type { ActionHandler, Pipeline } from '../core/pipeline.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import { AlertBook } from './alert-book.js';
 import { applyCooldowns, readCooldowns } from './cooldown-watch.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { runDueDigests, targetsFor, untilNextDigest } from './digest-run.js';
-import { DigestService } from './digest-service.js';
+import type { DigestService } from './digest-service.js';
 import { FileStore } from './file-store.js';
 import { recordPollOutcome } from './health-watch.js';
 import { readKeyQuotas, readMeters } from './quota-read.js';
 import { applyQuotaReadings, recordSamples } from './quota-watch.js';
 import { jitter, Loop } from './scheduler.js';
-import { snoozeHandler } from './snooze.js';
+import type { AlertControls } from './snooze.js';
 import type { StateStore } from './state-store.js';
 
 export { FileStore } from './file-store.js';
 export { MemoryStore, type StateStore } from './state-store.js';
 
 export interface WatchersOptions {
-  app: App;
+  plexus: PlexusApi;
+  /** The services the commands see too (`digest …`, `alerts snooze`): the watchers give them their state. */
+  digests: DigestService;
+  alerts: AlertControls;
   config: BotConfig;
   logger: Logger;
   clock: Clock;
@@ -43,20 +45,6 @@ export interface Watchers {
   store: StateStore;
 }
 
-/** The snooze handler of the latest watchers per pipeline (a prefix can be registered only once). */
-const snoozeSlots = new WeakMap<Pipeline, { current: ActionHandler }>();
-
-function registerSnooze(pipeline: Pipeline, handler: ActionHandler): void {
-  const slot = snoozeSlots.get(pipeline);
-  if (slot) {
-    slot.current = handler;
-    return;
-  }
-  const fresh = { current: handler };
-  snoozeSlots.set(pipeline, fresh);
-  pipeline.registerAction('snooze', (actor, arg) => fresh.current(actor, arg));
-}
-
 /**
  * Cooldown and quota alerts to `alerts.channels`, digests on their
  * schedules, state in `store` so a restart neither repeats nor misses one.
@@ -64,7 +52,7 @@ function registerSnooze(pipeline: Pipeline, handler: ActionHandler): void {
  * unreachable is itself an alert.
  */
 export function startWatchers(opts: WatchersOptions): Watchers {
-  const { app, config, logger, clock, posters } = opts;
+  const { plexus, config, logger, clock, posters } = opts;
   const log = logger.child({ module: 'watch' });
   const store = opts.store ?? new FileStore(config.stateDir, log, () => clock.now());
   const delivery = new Delivery(store, log, { owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, ...opts.delivery });
@@ -73,14 +61,9 @@ export function startWatchers(opts: WatchersOptions): Watchers {
   const thresholds = [...(alerts?.quota.thresholds ?? [80, 95, 100])].sort((a, b) => a - b);
   const alertTargets = alerts ? targetsFor(alerts.channels, posters) : [];
   const book = new AlertBook(store, delivery, alertTargets, log, pollMs / 1000);
-  const plexus = app.deps.plexus;
-
-  const existing = app.deps.digests;
-  const service =
-    existing instanceof DigestService ? existing : new DigestService({ digests: config.digests, plexus, clock, logger: log, keys: alerts?.keys ?? ['*'] });
+  const service = opts.digests;
   service.attachStore(store);
-  app.deps.digests = service;
-  registerSnooze(app.pipeline, snoozeHandler({ book, policy: { rules: config.access }, clock, logger: log }));
+  const detachAlerts = opts.alerts.attach(book);
 
   const polling = alertTargets.length > 0;
   if (alerts && !polling) log.warn('alerts are configured but no alert channel is on a connected platform; not polling');
@@ -142,6 +125,7 @@ export function startWatchers(opts: WatchersOptions): Watchers {
     tick: () => loop.runNow(),
     async stop() {
       await loop.stop();
+      detachAlerts();
       await delivery.idle();
       await store.flush();
     },

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/actor.js';
 import type { Clock } from '../../src/core/clock.js';
@@ -12,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
 import type { PlexusApi } from '../../src/plexus/types.js';
 import { renderText } from '../../src/render/text.js';
+import { wireBot, type Bot } from '../../src/wiring.js';
 import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes/plexus.js';
 
 /** Where every test clock starts. */
@@ -32,7 +32,7 @@ export const slackUser = (userId = 'U0ALICE', channelId = 'C0LLMOPS', groups: st
 
 export interface Harness {
   fake: FakePlexus;
-  app: App;
+  app: Bot;
   plexus: PlexusApi;
   logger: Logger;
   /** Every serialized log line. */
@@ -66,12 +66,12 @@ export interface HarnessOptions {
   fakeFollowsClock?: boolean;
 }
 
-/** The app wired to a Plexus fake the way main wires it: a masking logger that collects its lines, and a client. */
-export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: App } {
+/** The bot wired to a Plexus fake the way main wires it (src/wiring.ts): a masking logger that collects its lines, and a client. */
+export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: Bot } {
   const { fake, clock, config, logs } = opts;
   const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
   const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: opts.timeoutMs ?? 1000, concurrency: opts.concurrency ?? 4 });
-  return { logger, plexus, app: createApp({ config, plexus, logger, clock }) };
+  return { logger, plexus, app: wireBot({ config, plexus, logger, clock }) };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {

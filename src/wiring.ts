@@ -1,0 +1,59 @@
+/**
+ * The one place the bot is put together: the watchers' services, the core
+ * (deps, commands, pipeline), the chat platforms and the watchers on their
+ * posters. cli.ts and the tests build the bot through here.
+ */
+import type { Logger } from 'pino';
+import { createApp, type App } from './app.js';
+import type { PlexusApi } from './base/plexus-api.js';
+import type { BotConfig } from './config.js';
+import type { Clock } from './core/clock.js';
+import type { ConfirmationRecords } from './core/confirmations.js';
+import { startPlatforms, stopAll } from './platforms.js';
+import { DigestService } from './watch/digest-service.js';
+import { startWatchers, type Watchers, type WatchersOptions } from './watch/index.js';
+import { AlertControls } from './watch/snooze.js';
+
+export interface Bot extends App {
+  /** Starts the watchers, posting through `posters`; the `digest` and `alerts` commands then see their state. */
+  startWatchers(opts: Omit<WatchersOptions, 'plexus' | 'digests' | 'alerts' | 'config' | 'logger' | 'clock'>): Watchers;
+}
+
+export interface BotOptions {
+  config: BotConfig;
+  plexus: PlexusApi;
+  logger: Logger;
+  clock: Clock;
+  confirmations?: ConfirmationRecords;
+}
+
+export function wireBot(opts: BotOptions): Bot {
+  const { config, plexus, logger, clock } = opts;
+  const keys = config.alerts?.keys ?? ['*'];
+  const digests = new DigestService({ digests: config.digests, plexus, clock, logger: logger.child({ module: 'watch' }), keys });
+  const alerts = new AlertControls(clock);
+  const app = createApp({ ...opts, digests, alerts });
+  return { ...app, startWatchers: (w) => startWatchers({ ...w, plexus, digests, alerts, config, logger, clock }) };
+}
+
+export interface Chat {
+  /** What runs, e.g. `Slack (Socket Mode)`. */
+  platforms: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The chat platforms whose credentials are set, and the watchers on them.
+ * `stop` ends the watchers first, so their queued posts still go out.
+ */
+export async function startChat(bot: Bot, config: BotConfig, logger: Logger): Promise<Chat> {
+  const started = await startPlatforms({ app: bot, config, logger });
+  const watchers = started.posters.length > 0 ? bot.startWatchers({ posters: started.posters }) : undefined;
+  return {
+    platforms: started.running.map((r) => r.name),
+    async stop() {
+      await watchers?.stop();
+      await stopAll(started.running, logger);
+    },
+  };
+}
