@@ -3,6 +3,7 @@ import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError, PlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
@@ -55,14 +56,8 @@ function aliasView(a: S.AliasConfig): Record<string, unknown> {
   return v;
 }
 
-async function getAlias(ctx: RunContext<unknown>, slug: string): Promise<S.AliasConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', aliasPath(slug), { schema: S.aliasConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const getAlias = (ctx: RunContext<unknown>, slug: string): Promise<S.AliasConfig | null> =>
+  orNull(ctx.deps.plexus.request('GET', aliasPath(slug), { schema: S.aliasConfigSchema }));
 
 /** Targets naming a provider Plexus does not have, or one that is disabled: requests would fail or skip them. */
 async function targetWarnings(ctx: RunContext<unknown>, a: S.AliasConfig): Promise<Block[]> {

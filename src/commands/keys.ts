@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
@@ -66,14 +65,7 @@ export const keysCreate = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...options } = ctx.args;
-    const exists = await ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema }).then(
-      () => true,
-      (e: unknown) => {
-        if (isPlexusHttpError(e) && e.status === 404) return false;
-        throw e;
-      },
-    );
-    if (exists) {
+    if (await findKey(ctx, name)) {
       throw new BotError('INVALID_ARGS', `Key \`${name}\` already exists; \`keys create\` never overwrites one. Nothing was changed.`, {
         hints: ['Use `keys patch <name> ...` to change it, or `keys rotate <name>` for a new secret.'],
       });
@@ -119,7 +111,7 @@ export const keysDelete = defineCommand({
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', keyPath(ctx.args.name), { schema: S.successSchema });
-    return reply({ title: `Key ${ctx.args.name} deleted`, severity: 'success', blocks: [context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)] });
+    return reply({ title: `Key ${ctx.args.name} deleted`, severity: 'success', blocks: [byActor(ctx.actor)] });
   },
 });
 

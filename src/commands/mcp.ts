@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, bool, int, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatDuration, formatTimestamp } from '../render/format.js';
@@ -37,14 +37,8 @@ function auth(s: S.McpServerConfig): string {
   return parts.join('; ') || 'none';
 }
 
-async function getServer(ctx: RunContext<unknown>, name: string): Promise<S.McpServerConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', serverPath(name), { schema: S.mcpServerConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const getServer = (ctx: RunContext<unknown>, name: string): Promise<S.McpServerConfig | null> =>
+  orNull(ctx.deps.plexus.request('GET', serverPath(name), { schema: S.mcpServerConfigSchema }));
 
 const withoutName = ({ name: _name, ...rest }: S.McpServerConfig): Record<string, unknown> => rest;
 

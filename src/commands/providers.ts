@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { args, bool, flag, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
@@ -130,7 +130,7 @@ function toggle(enabled: boolean) {
       return reply({
         title: `Provider ${ctx.args.slug} ${enabled ? 'enabled' : 'disabled'}`,
         severity: 'success',
-        blocks: [text(`enabled: ${was ? 'yes' : 'no'} → ${enabled ? 'yes' : 'no'}`), context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)],
+        blocks: [text(`enabled: ${was ? 'yes' : 'no'} → ${enabled ? 'yes' : 'no'}`), byActor(ctx.actor)],
       });
     },
   });
@@ -166,7 +166,7 @@ export const providersDelete = defineCommand({
     return reply({
       title: `Provider ${ctx.args.slug} deleted`,
       severity: 'success',
-      blocks: [text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'), context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)],
+      blocks: [text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'), byActor(ctx.actor)],
     });
   },
 });
@@ -195,14 +195,7 @@ const SPEC: FieldSpec = {
   'model_autosync.intervalMinutes': int({ min: 1 }),
 };
 
-async function findProvider(ctx: RunContext<{ slug: string }>): Promise<S.ProviderConfig | null> {
-  try {
-    return await getProvider(ctx);
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const findProvider = (ctx: RunContext<{ slug: string }>): Promise<S.ProviderConfig | null> => orNull(getProvider(ctx));
 
 /** A new provider in a few lines (API key masked). */
 function summary(p: S.ProviderConfig) {

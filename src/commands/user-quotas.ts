@@ -3,6 +3,7 @@ import { args, bool, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatMoney, formatNumber, formatPercent } from '../render/format.js';
@@ -55,14 +56,8 @@ async function keysByQuota(ctx: RunContext<unknown>): Promise<Map<string, string
   return out;
 }
 
-async function getQuota(ctx: RunContext<unknown>, name: string): Promise<S.UserQuotaConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const getQuota = (ctx: RunContext<unknown>, name: string): Promise<S.UserQuotaConfig | null> =>
+  orNull(ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema }));
 
 const withoutName = ({ name: _name, ...def }: S.UserQuotaConfig): Record<string, unknown> => def;
 
