@@ -8,7 +8,7 @@ import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { fields, reply, table, text, type Block } from '../render/reply.js';
-import { collectBody, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
+import { mergeDotted, openArgs, type FieldSpec } from './body-args.js';
 import { byActor, plural } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
@@ -178,13 +178,14 @@ export const aliasesSet = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC, usage: SET_USAGE },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
     { method: 'GET', path: mgmtPath('providers') },
   ],
   run: async (ctx) => {
-    const { body } = collectBody(ctx.line, { command: 'aliases set', usage: SET_USAGE, positional: ['slug'], spec: SPEC });
+    const { body } = ctx.args.fields;
     if (Object.keys(body).length === 0) {
       throw new BotError('INVALID_ARGS', '`aliases set` needs the alias as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
     }
@@ -210,6 +211,7 @@ export const aliasesPatch = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
@@ -217,7 +219,7 @@ export const aliasesPatch = defineCommand({
   ],
   run: async (ctx) => {
     const usage = `aliases patch ${PATCH_ARGS}`;
-    const collected = collectBody(ctx.line, { command: 'aliases patch', usage, positional: ['slug'], spec: SPEC });
+    const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
       throw new BotError('INVALID_ARGS', '`aliases patch`: nothing to change: give at least one field, e.g. sticky_session=false.', { hints: [`Usage: ${usage}`] });
     }

@@ -8,7 +8,7 @@ import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
-import { collectBody, openArgs, type FieldSpec } from './body-args.js';
+import { openArgs, type FieldSpec } from './body-args.js';
 import { byActor } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
@@ -163,6 +163,7 @@ export const keysSet = defineCommand({
   private: true,
   positional: ['name'],
   args: openArgs({ name: word('<name>') }),
+  fields: { spec: SET_SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
@@ -170,7 +171,7 @@ export const keysSet = defineCommand({
   run: async (ctx) => {
     const usage = `keys set ${SET_ARGS}`;
     const { name } = ctx.args;
-    const body = withoutNulls(collectBody(ctx.line, { command: 'keys set', usage, positional: ['name'], spec: SET_SPEC }).body);
+    const body = withoutNulls(ctx.args.fields.body);
     if (typeof body.secret !== 'string') {
       throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', { hints: [`Usage: ${usage}`, 'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).'] });
     }
@@ -201,6 +202,15 @@ export const keysPatch = defineCommand({
   tier: 'write',
   positional: ['name'],
   args: openArgs({ name: word('<name>') }),
+  fields: {
+    spec: SPEC,
+    refuse: {
+      secret: ({ name }) =>
+        new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
+          hints: [`\`keys rotate ${name}\` generates a new secret and shows it to you privately; \`keys set ${name} secret=...\` sets one you choose, privately.`],
+        }),
+    },
+  },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
@@ -208,12 +218,7 @@ export const keysPatch = defineCommand({
   run: async (ctx) => {
     const usage = `keys patch ${PATCH_ARGS}`;
     const { name } = ctx.args;
-    if ('secret' in ctx.args) {
-      throw new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
-        hints: [`\`keys rotate ${name}\` generates a new secret and shows it to you privately; \`keys set ${name} secret=...\` sets one you choose, privately.`],
-      });
-    }
-    const body = withoutNulls(collectBody(ctx.line, { command: 'keys patch', usage, positional: ['name'], spec: SPEC }).body);
+    const body = withoutNulls(ctx.args.fields.body);
     if (Object.keys(body).length === 0) {
       throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', { hints: [`Usage: ${usage}`] });
     }

@@ -8,7 +8,7 @@ import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { maskDeep, maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
-import { carriesSecret, collectBody, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
+import { carriesSecret, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
 import { byActor } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
@@ -219,12 +219,13 @@ export const providersSet = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC, usage: SET_USAGE },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
   ],
   run: async (ctx) => {
-    const { body } = collectBody(ctx.line, { command: 'providers set', usage: SET_USAGE, positional: ['slug'], spec: SPEC });
+    const { body } = ctx.args.fields;
     if (Object.keys(body).length === 0) throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
     const before = await findProvider(ctx);
     await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
@@ -249,13 +250,14 @@ export const providersPatch = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
   ],
   run: async (ctx) => {
     const usage = `providers patch ${PATCH_ARGS}`;
-    const collected = collectBody(ctx.line, { command: 'providers patch', usage, positional: ['slug'], spec: SPEC });
+    const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
       throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', { hints: [`Usage: ${usage}`] });
     }
