@@ -4,6 +4,7 @@ import { buildArgs } from '../src/core/args-build.js';
 import { bool, int, list, word } from '../src/core/args.js';
 import { defineCommand } from '../src/core/command.js';
 import { BotError } from '../src/core/errors.js';
+import type { FieldValues } from '../src/core/open-fields.js';
 import { parseLine } from '../src/core/parse.js';
 import { openArgs } from '../src/commands/body-args.js';
 import { reply } from '../src/render/reply.js';
@@ -26,7 +27,7 @@ const patch = defineCommand({
 /** The args a line gives the command, as the pipeline builds them. */
 const argsOf = (line: string) => {
   const parsed = parseLine(line);
-  return buildArgs(patch, parsed, parsed.words.slice(2)) as { slug: string; fields: { body: Record<string, unknown>; dotted: Set<string> } };
+  return buildArgs(patch, parsed, parsed.words.slice(2)) as { slug: string; fields: FieldValues };
 };
 
 const refusal = (line: string): BotError => {
@@ -66,7 +67,8 @@ describe('open name=value fields', () => {
   });
 
   it('refuses a refused field first, as a pair, a flag or in the body, with the positionals at hand', () => {
-    for (const line of ['things patch alpha secret=s3cr3t colour=red', 'things patch alpha --secret', 'things patch alpha {"secret":"x"}']) {
+    const lines = ['things patch alpha secret=s3cr3t colour=red', 'things patch alpha --secret', 'things patch alpha {"secret":"x"}'];
+    for (const line of lines) {
       expect(refusal(line).message).toBe('no secrets for alpha here');
     }
   });

@@ -14,6 +14,7 @@ import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
 import { findKey, getKey, joinOr, KEY_ONE as ONE, keyFields, keyPath } from './key-view.js';
 import { keysDisable, keysRotate } from './keys-lifecycle.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const KEYS = mgmtPath('keys');
 
@@ -175,19 +176,21 @@ export const keysSet = defineCommand({
     if (typeof body.secret !== 'string') {
       throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', { hints: [`Usage: ${usage}`, 'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).'] });
     }
-    const before = await findKey(ctx, name);
-    await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
-    const after = await getKey(ctx, name);
     const weak = body.secret.length < STRONG ? [context(`This secret has only ${body.secret.length} characters; \`keys rotate ${name}\` replaces it with a generated 192-bit one.`)] : [];
-    return reply({
-      title: `Key ${name} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
-      private: true,
-      blocks: [
-        ...(before ? [diffBlock(withoutName(before), withoutName(after)), context('`keys set` replaces the whole key: fields not given are cleared (`keys patch` changes single fields).')] : [fields(keyFields(after, ctx.deps.clock.now()))]),
-        ...weak,
-        byActor(ctx.actor),
+    return setRecord(ctx, {
+      title: `Key ${name}`,
+      read: () => getKey(ctx, name),
+      write: async () => {
+        await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
+        return getKey(ctx, name);
+      },
+      changed: (before, after) => [
+        diffBlock(withoutName(before), withoutName(after)),
+        context('`keys set` replaces the whole key: fields not given are cleared (`keys patch` changes single fields).'),
       ],
+      created: (after) => [fields(keyFields(after, ctx.deps.clock.now()))],
+      extra: () => weak,
+      private: true,
     });
   },
 });
@@ -207,7 +210,10 @@ export const keysPatch = defineCommand({
     refuse: {
       secret: ({ name }) =>
         new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
-          hints: [`\`keys rotate ${name}\` generates a new secret and shows it to you privately; \`keys set ${name} secret=...\` sets one you choose, privately.`],
+          hints: [
+            `\`keys rotate ${name}\` generates a new secret and shows it to you privately; ` +
+              `\`keys set ${name} secret=...\` sets one you choose, privately.`,
+          ],
         }),
     },
   },
@@ -222,10 +228,15 @@ export const keysPatch = defineCommand({
     if (Object.keys(body).length === 0) {
       throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', { hints: [`Usage: ${usage}`] });
     }
-    const before = await getKey(ctx, name);
-    await ctx.deps.plexus.request('PATCH', keyPath(name), { body, schema: S.successSchema });
-    const after = await getKey(ctx, name);
-    return reply({ title: `Key ${name} changed`, severity: 'success', blocks: [diffBlock(withoutName(before), withoutName(after)), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `Key ${name}`,
+      read: () => getKey(ctx, name),
+      write: async () => {
+        await ctx.deps.plexus.request('PATCH', keyPath(name), { body, schema: S.successSchema });
+        return getKey(ctx, name);
+      },
+      changed: (before, after) => [diffBlock(withoutName(before), withoutName(after))],
+    });
   },
 });
 

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { args, bool, flag, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { orNull } from '../plexus/not-found.js';
 import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
@@ -13,6 +12,7 @@ import { byActor } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
 import { providersFetchModels } from './provider-models.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const PROVIDERS = mgmtPath('providers');
 const COOLDOWNS = mgmtPath('cooldowns');
@@ -166,7 +166,10 @@ export const providersDelete = defineCommand({
     return reply({
       title: `Provider ${ctx.args.slug} deleted`,
       severity: 'success',
-      blocks: [text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'), byActor(ctx.actor)],
+      blocks: [
+        text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'),
+        byActor(ctx.actor),
+      ],
     });
   },
 });
@@ -194,8 +197,6 @@ const SPEC: FieldSpec = {
   'model_autosync.enabled': bool(),
   'model_autosync.intervalMinutes': int({ min: 1 }),
 };
-
-const findProvider = (ctx: RunContext<{ slug: string }>): Promise<S.ProviderConfig | null> => orNull(getProvider(ctx));
 
 /** A new provider in a few lines (API key masked). */
 function summary(p: S.ProviderConfig) {
@@ -227,15 +228,17 @@ export const providersSet = defineCommand({
   run: async (ctx) => {
     const { body } = ctx.args.fields;
     if (Object.keys(body).length === 0) throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
-    const before = await findProvider(ctx);
-    await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
-    const after = await getProvider(ctx);
-    return reply({
-      title: `Provider ${ctx.args.slug} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
+    return setRecord(ctx, {
+      title: `Provider ${ctx.args.slug}`,
+      read: () => getProvider(ctx),
+      write: async () => {
+        await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
+        return getProvider(ctx);
+      },
+      changed: (before, after) => [diffBlock(before, after)],
+      created: (after) => [summary(after)],
       // The line carried a credential: keep the answer (and on Discord the invocation) with the requester.
       private: carriesSecret(body),
-      blocks: [before ? diffBlock(before, after) : summary(after), byActor(ctx.actor)],
     });
   },
 });
@@ -261,10 +264,17 @@ export const providersPatch = defineCommand({
     if (Object.keys(collected.body).length === 0) {
       throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', { hints: [`Usage: ${usage}`] });
     }
-    const before = await getProvider(ctx);
-    await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: mergeDotted(before, collected), schema: S.successSchema });
-    const after = await getProvider(ctx);
-    return reply({ title: `Provider ${ctx.args.slug} changed`, severity: 'success', private: carriesSecret(collected.body), blocks: [diffBlock(before, after), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `Provider ${ctx.args.slug}`,
+      read: () => getProvider(ctx),
+      write: async (before) => {
+        const body = mergeDotted(before, collected);
+        await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body, schema: S.successSchema });
+        return getProvider(ctx);
+      },
+      changed: (before, after) => [diffBlock(before, after)],
+      private: carriesSecret(collected.body),
+    });
   },
 });
 

@@ -3,13 +3,13 @@ import { args, bool, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
-import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatMoney, formatNumber, formatPercent } from '../render/format.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
 import { byActor, changeBlock, changeLines, defined } from './changes.js';
 import { jsonReply } from './json-reply.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const QUOTAS = mgmtPath('user-quotas');
 const KEYS = mgmtPath('keys');
@@ -56,8 +56,8 @@ async function keysByQuota(ctx: RunContext<unknown>): Promise<Map<string, string
   return out;
 }
 
-const getQuota = (ctx: RunContext<unknown>, name: string): Promise<S.UserQuotaConfig | null> =>
-  orNull(ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema }));
+const readQuota = (ctx: RunContext<unknown>, name: string) =>
+  ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
 
 const withoutName = ({ name: _name, ...def }: S.UserQuotaConfig): Record<string, unknown> => def;
 
@@ -145,16 +145,17 @@ export const userQuotasSet = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...def } = ctx.args;
-    const before = await getQuota(ctx, name);
-    const res = await ctx.deps.plexus.request('PUT', quotaPath(name), { body: defined(def), schema: S.userQuotaWriteResultSchema });
-    const after = res.quota ? withoutName(res.quota) : defined(def);
-    return reply({
-      title: `User quota ${name} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
-      blocks: [
-        before ? changeBlock(changeLines(withoutName(before), after)) : text(`${periodText(after as S.UserQuotaConfig)}, limit ${limitText(def.limitType, def.limit)}`),
-        ...(before ? [] : [context(`Assign it with \`keys patch <key> quotas=${name}\`.`)]),
-        byActor(ctx.actor),
+    return setRecord(ctx, {
+      title: `User quota ${name}`,
+      read: () => readQuota(ctx, name),
+      write: async () => {
+        const res = await ctx.deps.plexus.request('PUT', quotaPath(name), { body: defined(def), schema: S.userQuotaWriteResultSchema });
+        return res.quota ? withoutName(res.quota) : defined(def);
+      },
+      changed: (before, after) => [changeBlock(changeLines(withoutName(before), after))],
+      created: (after) => [
+        text(`${periodText(after as S.UserQuotaConfig)}, limit ${limitText(def.limitType, def.limit)}`),
+        context(`Assign it with \`keys patch <key> quotas=${name}\`.`),
       ],
     });
   },
@@ -176,10 +177,15 @@ export const userQuotasPatch = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...patch } = ctx.args;
-    const before = await ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
-    const res = await ctx.deps.plexus.request('PATCH', quotaPath(name), { body: defined(patch), schema: S.userQuotaWriteResultSchema });
-    const after = res.quota ? withoutName(res.quota) : { ...withoutName(before), ...defined(patch) };
-    return reply({ title: `User quota ${name} changed`, severity: 'success', blocks: [changeBlock(changeLines(withoutName(before), after)), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `User quota ${name}`,
+      read: () => readQuota(ctx, name),
+      write: async (before) => {
+        const res = await ctx.deps.plexus.request('PATCH', quotaPath(name), { body: defined(patch), schema: S.userQuotaWriteResultSchema });
+        return res.quota ? withoutName(res.quota) : { ...withoutName(before), ...defined(patch) };
+      },
+      changed: (before, after) => [changeBlock(changeLines(withoutName(before), after))],
+    });
   },
 });
 

@@ -54,7 +54,9 @@ export function collectFields(
     if (refusal) throw refusal(args);
   }
   const hints = [`Usage: ${usage}`];
-  if (parsed.flags.length > 0) throw new BotError('INVALID_ARGS', `\`${command}\` takes no flag ${parsed.flags.map((f) => `--${f}`).join(', ')}.`, { hints });
+  if (parsed.flags.length > 0) {
+    throw new BotError('INVALID_ARGS', `\`${command}\` takes no flag ${parsed.flags.map((f) => `--${f}`).join(', ')}.`, { hints });
+  }
 
   const { spec } = open;
   const issues: FieldIssue[] = [];
@@ -76,7 +78,8 @@ export function collectFields(
     }
   }
   if (unknown.length > 0) {
-    throw new BotError('INVALID_ARGS', `\`${command}\`: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `${u}=`).join(', ')}.`, {
+    const names = unknown.map((u) => `${u}=`).join(', ');
+    throw new BotError('INVALID_ARGS', `\`${command}\`: unknown field${unknown.length > 1 ? 's' : ''} ${names}.`, {
       hints: [`Fields as name=value: ${Object.keys(spec).join(', ')}. Anything else goes in the JSON body.`],
     });
   }
@@ -92,7 +95,8 @@ export function collectFields(
     dotted.delete(name);
   }
   if (issues.length > 0) {
-    throw new BotError('INVALID_ARGS', `\`${command}\`: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { details: issues, hints });
+    const what = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new BotError('INVALID_ARGS', `\`${command}\`: ${what}.`, { details: issues, hints });
   }
   return { body, dotted };
 }

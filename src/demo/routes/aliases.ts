@@ -62,7 +62,11 @@ function save(state: DemoState, slug: string, input: Obj): void {
   state.log(`Model alias '${slug}' saved via management API`, 'info', 'config');
 }
 
-const ALIASES: Records<AliasConfig> = { param: 'slug', of: (s) => s.aliases, missing: (slug) => plainError(404, `Alias '${slug}' not found`) };
+const ALIASES: Records<AliasConfig> = {
+  param: 'slug',
+  of: (s) => s.aliases,
+  missing: (slug) => plainError(404, `Alias '${slug}' not found`),
+};
 
 export function registerAliasRoutes(r: Router): void {
   r.get('/aliases', 'admin', (ctx) => ok(ctx.state.aliases));

@@ -74,7 +74,11 @@ export function registerUserQuotaRoutes(r: Router): void {
     return save(ctx.state, name, validate(await ctx.body()));
   });
 
-  r.patch('/user-quotas/:name', 'admin', patchRecord(QUOTAS, (ctx, name, existing, patch) => save(ctx.state, name, validate({ ...existing, ...patch }))));
+  r.patch(
+    '/user-quotas/:name',
+    'admin',
+    patchRecord(QUOTAS, (ctx, name, existing, patch) => save(ctx.state, name, validate({ ...existing, ...patch }))),
+  );
 
   r.delete('/user-quotas/:name', 'admin', (ctx) => {
     const name = ctx.params.name as string;
