@@ -190,6 +190,37 @@ describe('plexus client: retries', () => {
     expect(elapsed).toBeGreaterThanOrEqual(70);
     expect(elapsed).toBeLessThan(2_000);
   });
+
+  it('waits what Retry-After says instead of the backoff, on every retry', async () => {
+    let attempts = 0;
+    const server = await serve((_req, res) => {
+      attempts += 1;
+      if (attempts < 4) sendJson(res, 503, { error: 'busy' }, { 'retry-after': '0' });
+      else sendJson(res, 200, []);
+    });
+    const client = clientFor(server.url, { retries: 3, retryMinMs: 3_000, retryMaxMs: 3_000 });
+    const started = Date.now();
+    await expect(client.request('GET', mgmtPath('cooldowns'))).resolves.toEqual([]);
+    expect(attempts).toBe(4);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('backs off between retries when the answer has no Retry-After', async () => {
+    let attempts = 0;
+    const server = await serve((_req, res) => {
+      attempts += 1;
+      if (attempts < 3) sendJson(res, 503, { error: 'busy' });
+      else sendJson(res, 200, []);
+    });
+    // 40 ms, then 80 ms, each up to twice that with jitter, capped at 100 ms.
+    const client = clientFor(server.url, { retries: 2, retryMinMs: 40, retryMaxMs: 100 });
+    const started = Date.now();
+    await client.request('GET', mgmtPath('cooldowns'));
+    const elapsed = Date.now() - started;
+    expect(attempts).toBe(3);
+    expect(elapsed).toBeGreaterThanOrEqual(115);
+    expect(elapsed).toBeLessThan(2_000);
+  });
 });
 
 describe('plexus client: network failures', () => {

@@ -3,15 +3,17 @@ import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
 import { isPlexusHttpError, PlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { fields, reply, table, text, type Block } from '../render/reply.js';
-import { collectBody, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
+import { mergeDotted, openArgs, type FieldSpec } from './body-args.js';
 import { byActor, plural } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
 import { pageFooter } from './paging.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const ALIASES = mgmtPath('aliases');
 const ONE = mgmtPath('aliases', '{slug}');
@@ -55,14 +57,8 @@ function aliasView(a: S.AliasConfig): Record<string, unknown> {
   return v;
 }
 
-async function getAlias(ctx: RunContext<unknown>, slug: string): Promise<S.AliasConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', aliasPath(slug), { schema: S.aliasConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const readAlias = (ctx: RunContext<unknown>, slug: string) =>
+  ctx.deps.plexus.request('GET', aliasPath(slug), { schema: S.aliasConfigSchema });
 
 /** Targets naming a provider Plexus does not have, or one that is disabled: requests would fail or skip them. */
 async function targetWarnings(ctx: RunContext<unknown>, a: S.AliasConfig): Promise<Block[]> {
@@ -100,7 +96,7 @@ async function writeAlias(ctx: RunContext<{ slug: string }>, method: 'PUT' | 'PA
   } catch (e) {
     throw explainAliasError(e, body);
   }
-  return (await getAlias(ctx, ctx.args.slug)) ?? S.aliasConfigSchema.parse({});
+  return (await orNull(readAlias(ctx, ctx.args.slug))) ?? S.aliasConfigSchema.parse({});
 }
 
 export const aliasesList = defineCommand({
@@ -183,26 +179,24 @@ export const aliasesSet = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC, usage: SET_USAGE },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
     { method: 'GET', path: mgmtPath('providers') },
   ],
   run: async (ctx) => {
-    const { body } = collectBody(ctx.line, { command: 'aliases set', usage: SET_USAGE, positional: ['slug'], spec: SPEC });
+    const { body } = ctx.args.fields;
     if (Object.keys(body).length === 0) {
       throw new BotError('INVALID_ARGS', '`aliases set` needs the alias as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
     }
-    const before = await getAlias(ctx, ctx.args.slug);
-    const after = await writeAlias(ctx, 'PUT', body);
-    return reply({
-      title: `Alias ${ctx.args.slug} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
-      blocks: [
-        before ? diffBlock(aliasView(before), aliasView(after)) : text(after.target_groups.map((g) => `${g.name ?? '?'}: ${groupText(g)}`).join('\n') || 'No target groups.'),
-        ...(await targetWarnings(ctx, after)),
-        byActor(ctx.actor),
-      ],
+    return setRecord(ctx, {
+      title: `Alias ${ctx.args.slug}`,
+      read: () => readAlias(ctx, ctx.args.slug),
+      write: () => writeAlias(ctx, 'PUT', body),
+      changed: (before, after) => [diffBlock(aliasView(before), aliasView(after))],
+      created: (after) => [text(after.target_groups.map((g) => `${g.name ?? '?'}: ${groupText(g)}`).join('\n') || 'No target groups.')],
+      extra: (after) => targetWarnings(ctx, after),
     });
   },
 });
@@ -215,6 +209,7 @@ export const aliasesPatch = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
@@ -222,16 +217,16 @@ export const aliasesPatch = defineCommand({
   ],
   run: async (ctx) => {
     const usage = `aliases patch ${PATCH_ARGS}`;
-    const collected = collectBody(ctx.line, { command: 'aliases patch', usage, positional: ['slug'], spec: SPEC });
+    const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
       throw new BotError('INVALID_ARGS', '`aliases patch`: nothing to change: give at least one field, e.g. sticky_session=false.', { hints: [`Usage: ${usage}`] });
     }
-    const before = await ctx.deps.plexus.request('GET', aliasPath(ctx.args.slug), { schema: S.aliasConfigSchema });
-    const after = await writeAlias(ctx, 'PATCH', mergeDotted(before, collected));
-    return reply({
-      title: `Alias ${ctx.args.slug} changed`,
-      severity: 'success',
-      blocks: [diffBlock(aliasView(before), aliasView(after)), ...(await targetWarnings(ctx, after)), byActor(ctx.actor)],
+    return patchRecord(ctx, {
+      title: `Alias ${ctx.args.slug}`,
+      read: () => readAlias(ctx, ctx.args.slug),
+      write: (before) => writeAlias(ctx, 'PATCH', mergeDotted(before, collected)),
+      changed: (before, after) => [diffBlock(aliasView(before), aliasView(after))],
+      extra: (after) => targetWarnings(ctx, after),
     });
   },
 });

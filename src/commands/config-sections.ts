@@ -4,8 +4,9 @@ import { defineCommand } from '../core/command.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { context, fields, reply } from '../render/reply.js';
-import { byActor, changeBlock, changeLines, defined, showValue } from './changes.js';
+import { changeBlock, changeLines, defined, showValue } from './changes.js';
 import { jsonReply } from './json-reply.js';
+import { patchRecord } from './record-write.js';
 
 const split = (v: unknown): unknown => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v);
 const number = () => z.coerce.number({ error: 'expected a number' });
@@ -110,23 +111,28 @@ function sectionCommand(spec: SectionSpec) {
       { method: 'PATCH', path, tier: 'write' },
     ],
     run: async (ctx) => {
-      const before = await ctx.deps.plexus.request('GET', path, { schema: S.asSent(spec.schema) });
+      const read = () => ctx.deps.plexus.request('GET', path, { schema: S.asSent(spec.schema) });
       const title = `config ${spec.name}`;
       if (!hasValues(ctx.args)) {
-        if (ctx.json) return jsonReply(title, before);
-        const names = Object.keys(before);
+        const current = await read();
+        if (ctx.json) return jsonReply(title, current);
+        const names = Object.keys(current);
         return reply({
           title,
           blocks: [
-            names.length > 0 ? fields(names.map((n) => ({ label: n, value: showValue(before[n], n) }))) : context('Nothing is set.'),
+            names.length > 0 ? fields(names.map((n) => ({ label: n, value: showValue(current[n], n) }))) : context('Nothing is set.'),
             ...(spec.note ? [context(spec.note)] : []),
             context(`Change it with \`config ${spec.name} name=value…\`.`),
           ],
         });
       }
-      const after = await ctx.deps.plexus.request('PATCH', path, { body: defined(ctx.args), schema: S.asSent(spec.schema) });
-      if (ctx.json) return jsonReply(`${title} (changed)`, after);
-      return reply({ title: `${title} changed`, severity: 'success', blocks: [changeBlock(changeLines(before, after)), byActor(ctx.actor)] });
+      return patchRecord(ctx, {
+        title,
+        read,
+        write: () => ctx.deps.plexus.request('PATCH', path, { body: defined(ctx.args), schema: S.asSent(spec.schema) }),
+        changed: (before, after) => [changeBlock(changeLines(before, after))],
+        json: `${title} (changed)`,
+      });
     },
   });
 }

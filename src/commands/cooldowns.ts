@@ -5,6 +5,7 @@ import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatDuration } from '../render/format.js';
 import { context, reply, table, text } from '../render/reply.js';
+import { byActor } from './changes.js';
 import { jsonReply } from './json-reply.js';
 
 const COOLDOWNS = mgmtPath('cooldowns');
@@ -66,7 +67,7 @@ export const cooldownsClear = defineCommand({
             ? `${affected.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available`
             : `\`${what}\` was not in cooldown; nothing changed.`,
         ),
-        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+        byActor(ctx.actor),
       ],
     });
   },
@@ -106,7 +107,7 @@ export const cooldownsClearAll = defineCommand({
       severity: 'success',
       blocks: [
         text(before.length > 0 ? `${before.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available` : 'No provider was in cooldown; nothing changed.'),
-        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+        byActor(ctx.actor),
       ],
     });
   },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatTimestamp } from '../render/format.js';
@@ -200,14 +200,7 @@ async function findTrace(ctx: RunContext<unknown>, requestId: string): Promise<S
     listCommand: 'debug logs',
     page: (limit, offset) => ctx.deps.plexus.request('GET', LOGS, { query: { limit, offset }, schema: S.debugLogPageSchema }),
     idOf: (l) => l.requestId,
-    exact: async (id) => {
-      try {
-        return (exact = await getTrace(ctx, id));
-      } catch (e) {
-        if (isPlexusHttpError(e) && e.status === 404) return undefined;
-        throw e;
-      }
-    },
+    exact: async (id) => (exact = (await orNull(getTrace(ctx, id))) ?? undefined),
   };
   const found = await findRecord(source, requestId);
   return exact?.requestId === found.requestId ? exact : getTrace(ctx, found.requestId);

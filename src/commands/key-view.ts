@@ -1,5 +1,5 @@
 import type { RunContext } from '../core/command.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatRelative, formatTimestamp } from '../render/format.js';
@@ -13,14 +13,7 @@ export const joinOr = (l: readonly string[] | undefined | null): string => (l &&
 
 export const getKey = (ctx: RunContext<unknown>, name: string) => ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema });
 
-export async function findKey(ctx: RunContext<unknown>, name: string): Promise<S.ApiKeyConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+export const findKey = (ctx: RunContext<unknown>, name: string): Promise<S.ApiKeyConfig | null> => orNull(getKey(ctx, name));
 
 /** A key as fields, secret masked. */
 export function keyFields(k: S.ApiKeyConfig, now: number): Field[] {

@@ -3,18 +3,18 @@ import { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
-import { collectBody, openArgs, type FieldSpec } from './body-args.js';
+import { openArgs, type FieldSpec } from './body-args.js';
 import { byActor } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
 import { findKey, getKey, joinOr, KEY_ONE as ONE, keyFields, keyPath } from './key-view.js';
 import { keysDisable, keysRotate } from './keys-lifecycle.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const KEYS = mgmtPath('keys');
 
@@ -66,14 +66,7 @@ export const keysCreate = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...options } = ctx.args;
-    const exists = await ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema }).then(
-      () => true,
-      (e: unknown) => {
-        if (isPlexusHttpError(e) && e.status === 404) return false;
-        throw e;
-      },
-    );
-    if (exists) {
+    if (await findKey(ctx, name)) {
       throw new BotError('INVALID_ARGS', `Key \`${name}\` already exists; \`keys create\` never overwrites one. Nothing was changed.`, {
         hints: ['Use `keys patch <name> ...` to change it, or `keys rotate <name>` for a new secret.'],
       });
@@ -121,7 +114,7 @@ export const keysDelete = defineCommand({
   },
   run: async (ctx) => {
     await ctx.deps.plexus.request('DELETE', keyPath(ctx.args.name), { schema: S.successSchema });
-    return reply({ title: `Key ${ctx.args.name} deleted`, severity: 'success', blocks: [context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)] });
+    return reply({ title: `Key ${ctx.args.name} deleted`, severity: 'success', blocks: [byActor(ctx.actor)] });
   },
 });
 
@@ -173,6 +166,7 @@ export const keysSet = defineCommand({
   private: true,
   positional: ['name'],
   args: openArgs({ name: word('<name>') }),
+  fields: { spec: SET_SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
@@ -180,23 +174,25 @@ export const keysSet = defineCommand({
   run: async (ctx) => {
     const usage = `keys set ${SET_ARGS}`;
     const { name } = ctx.args;
-    const body = withoutNulls(collectBody(ctx.line, { command: 'keys set', usage, positional: ['name'], spec: SET_SPEC }).body);
+    const body = withoutNulls(ctx.args.fields.body);
     if (typeof body.secret !== 'string') {
       throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', { hints: [`Usage: ${usage}`, 'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).'] });
     }
-    const before = await findKey(ctx, name);
-    await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
-    const after = await getKey(ctx, name);
     const weak = body.secret.length < STRONG ? [context(`This secret has only ${body.secret.length} characters; \`keys rotate ${name}\` replaces it with a generated 192-bit one.`)] : [];
-    return reply({
-      title: `Key ${name} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
-      private: true,
-      blocks: [
-        ...(before ? [diffBlock(withoutName(before), withoutName(after)), context('`keys set` replaces the whole key: fields not given are cleared (`keys patch` changes single fields).')] : [fields(keyFields(after, ctx.deps.clock.now()))]),
-        ...weak,
-        byActor(ctx.actor),
+    return setRecord(ctx, {
+      title: `Key ${name}`,
+      read: () => getKey(ctx, name),
+      write: async () => {
+        await ctx.deps.plexus.request('PUT', keyPath(name), { body, schema: S.successSchema });
+        return getKey(ctx, name);
+      },
+      changed: (before, after) => [
+        diffBlock(withoutName(before), withoutName(after)),
+        context('`keys set` replaces the whole key: fields not given are cleared (`keys patch` changes single fields).'),
       ],
+      created: (after) => [fields(keyFields(after, ctx.deps.clock.now()))],
+      extra: () => weak,
+      private: true,
     });
   },
 });
@@ -211,6 +207,18 @@ export const keysPatch = defineCommand({
   tier: 'write',
   positional: ['name'],
   args: openArgs({ name: word('<name>') }),
+  fields: {
+    spec: SPEC,
+    refuse: {
+      secret: ({ name }) =>
+        new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
+          hints: [
+            `\`keys rotate ${name}\` generates a new secret and shows it to you privately; ` +
+              `\`keys set ${name} secret=...\` sets one you choose, privately.`,
+          ],
+        }),
+    },
+  },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
@@ -218,19 +226,19 @@ export const keysPatch = defineCommand({
   run: async (ctx) => {
     const usage = `keys patch ${PATCH_ARGS}`;
     const { name } = ctx.args;
-    if ('secret' in ctx.args) {
-      throw new BotError('INVALID_ARGS', '`keys patch` does not change secrets (the line would show it).', {
-        hints: [`\`keys rotate ${name}\` generates a new secret and shows it to you privately; \`keys set ${name} secret=...\` sets one you choose, privately.`],
-      });
-    }
-    const body = withoutNulls(collectBody(ctx.line, { command: 'keys patch', usage, positional: ['name'], spec: SPEC }).body);
+    const body = withoutNulls(ctx.args.fields.body);
     if (Object.keys(body).length === 0) {
       throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', { hints: [`Usage: ${usage}`] });
     }
-    const before = await getKey(ctx, name);
-    await ctx.deps.plexus.request('PATCH', keyPath(name), { body, schema: S.successSchema });
-    const after = await getKey(ctx, name);
-    return reply({ title: `Key ${name} changed`, severity: 'success', blocks: [diffBlock(withoutName(before), withoutName(after)), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `Key ${name}`,
+      read: () => getKey(ctx, name),
+      write: async () => {
+        await ctx.deps.plexus.request('PATCH', keyPath(name), { body, schema: S.successSchema });
+        return getKey(ctx, name);
+      },
+      changed: (before, after) => [diffBlock(withoutName(before), withoutName(after))],
+    });
   },
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, bool, int, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatDuration, formatTimestamp } from '../render/format.js';
@@ -9,6 +9,7 @@ import { isSecretField } from '../render/mask.js';
 import { context, reply, table, text } from '../render/reply.js';
 import { byActor, changeBlock, changeLines, defined, plural, showValue } from './changes.js';
 import { jsonReply } from './json-reply.js';
+import { setRecord } from './record-write.js';
 import { pageFooter } from './paging.js';
 import { mcpLogCommands } from './mcp-logs.js';
 
@@ -37,14 +38,8 @@ function auth(s: S.McpServerConfig): string {
   return parts.join('; ') || 'none';
 }
 
-async function getServer(ctx: RunContext<unknown>, name: string): Promise<S.McpServerConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', serverPath(name), { schema: S.mcpServerConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const readServer = (ctx: RunContext<unknown>, name: string) =>
+  ctx.deps.plexus.request('GET', serverPath(name), { schema: S.mcpServerConfigSchema });
 
 const withoutName = ({ name: _name, ...rest }: S.McpServerConfig): Record<string, unknown> => rest;
 
@@ -102,20 +97,24 @@ export const mcpSet = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...body } = ctx.args;
-    const before = await getServer(ctx, name);
-    await ctx.deps.plexus.request('PUT', serverPath(name), { body: defined(body), schema: S.successSchema });
-    const after = (await getServer(ctx, name)) ?? (defined(body) as S.McpServerConfig);
-    const lines = before
-      ? changeLines(withoutName(before), withoutName(after))
-      : Object.entries(withoutName(after))
-          .filter(([, v]) => v !== undefined && v !== null)
-          .map(([k, v]) => `${k}: ${showValue(v, k)}`);
-    return reply({
-      title: `MCP server ${name} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
+    return setRecord(ctx, {
+      title: `MCP server ${name}`,
+      read: () => readServer(ctx, name),
+      write: async () => {
+        await ctx.deps.plexus.request('PUT', serverPath(name), { body: defined(body), schema: S.successSchema });
+        return (await orNull(readServer(ctx, name))) ?? (defined(body) as S.McpServerConfig);
+      },
+      changed: (before, after) => [changeBlock(changeLines(withoutName(before), withoutName(after)))],
+      created: (after) => [
+        text(
+          Object.entries(withoutName(after))
+            .filter(([, v]) => v !== undefined && v !== null)
+            .map(([k, v]) => `${k}: ${showValue(v, k)}`)
+            .join('\n'),
+        ),
+      ],
       // The line that set headers may hold a credential: keep the answer to the requester.
       private: Object.keys(body).some(isSecretField),
-      blocks: [before ? changeBlock(lines) : text(lines.join('\n')), byActor(ctx.actor)],
     });
   },
 });

@@ -2,7 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Tier } from '../core/command.js';
 import type { Deps } from '../core/deps.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { isNotFound } from '../plexus/not-found.js';
 import type { HttpMethod, PlexusApi } from '../plexus/types.js';
 
 /** Where Plexus publishes its own (dereferenced) OpenAPI document. */
@@ -178,7 +178,7 @@ async function fetchDoc(plexus: PlexusApi): Promise<ApiDoc> {
   try {
     res = await plexus.requestRaw('GET', OPENAPI_PATH);
   } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) {
+    if (isNotFound(e)) {
       throw new BotError('UPSTREAM_HTTP', `This Plexus does not publish its OpenAPI document (GET ${OPENAPI_PATH} answered 404), so \`api\` cannot list or call operations.`, {
         hints: ['A newer Plexus serves it. Meanwhile the curated commands cover the management API: type `help`.'],
       });

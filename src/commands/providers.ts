@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { args, bool, flag, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';
 import { maskDeep, maskSecret } from '../render/mask.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
-import { carriesSecret, collectBody, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
+import { carriesSecret, mergeDotted, openArgs, type FieldSpec } from './body-args.js';
 import { byActor } from './changes.js';
 import { diffBlock } from './diff.js';
 import { jsonReply } from './json-reply.js';
 import { providersFetchModels } from './provider-models.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const PROVIDERS = mgmtPath('providers');
 const COOLDOWNS = mgmtPath('cooldowns');
@@ -130,7 +130,7 @@ function toggle(enabled: boolean) {
       return reply({
         title: `Provider ${ctx.args.slug} ${enabled ? 'enabled' : 'disabled'}`,
         severity: 'success',
-        blocks: [text(`enabled: ${was ? 'yes' : 'no'} → ${enabled ? 'yes' : 'no'}`), context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)],
+        blocks: [text(`enabled: ${was ? 'yes' : 'no'} → ${enabled ? 'yes' : 'no'}`), byActor(ctx.actor)],
       });
     },
   });
@@ -169,7 +169,10 @@ export const providersDelete = defineCommand({
     return reply({
       title: `Provider ${ctx.args.slug} deleted`,
       severity: 'success',
-      blocks: [text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'), context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`)],
+      blocks: [
+        text(ctx.args.cascade ? 'Alias targets pointing at it were removed.' : 'Alias targets pointing at it, if any, were left in place.'),
+        byActor(ctx.actor),
+      ],
     });
   },
 });
@@ -198,15 +201,6 @@ const SPEC: FieldSpec = {
   'model_autosync.intervalMinutes': int({ min: 1 }),
 };
 
-async function findProvider(ctx: RunContext<{ slug: string }>): Promise<S.ProviderConfig | null> {
-  try {
-    return await getProvider(ctx);
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
-
 /** A new provider in a few lines (API key masked). */
 function summary(p: S.ProviderConfig) {
   const models = S.providerModelNames(p);
@@ -229,22 +223,25 @@ export const providersSet = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC, usage: SET_USAGE },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PUT', path: ONE },
   ],
   run: async (ctx) => {
-    const { body } = collectBody(ctx.line, { command: 'providers set', usage: SET_USAGE, positional: ['slug'], spec: SPEC });
+    const { body } = ctx.args.fields;
     if (Object.keys(body).length === 0) throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
-    const before = await findProvider(ctx);
-    await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
-    const after = await getProvider(ctx);
-    return reply({
-      title: `Provider ${ctx.args.slug} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
+    return setRecord(ctx, {
+      title: `Provider ${ctx.args.slug}`,
+      read: () => getProvider(ctx),
+      write: async () => {
+        await ctx.deps.plexus.request('PUT', providerPath(ctx.args.slug), { body, schema: S.successSchema });
+        return getProvider(ctx);
+      },
+      changed: (before, after) => [diffBlock(before, after)],
+      created: (after) => [summary(after)],
       // The line carried a credential: keep the answer (and on Discord the invocation) with the requester.
       private: carriesSecret(body),
-      blocks: [before ? diffBlock(before, after) : summary(after), byActor(ctx.actor)],
     });
   },
 });
@@ -259,20 +256,28 @@ export const providersPatch = defineCommand({
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
+  fields: { spec: SPEC },
   calls: [
     { method: 'GET', path: ONE },
     { method: 'PATCH', path: ONE },
   ],
   run: async (ctx) => {
     const usage = `providers patch ${PATCH_ARGS}`;
-    const collected = collectBody(ctx.line, { command: 'providers patch', usage, positional: ['slug'], spec: SPEC });
+    const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
       throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', { hints: [`Usage: ${usage}`] });
     }
-    const before = await getProvider(ctx);
-    await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: mergeDotted(before, collected), schema: S.successSchema });
-    const after = await getProvider(ctx);
-    return reply({ title: `Provider ${ctx.args.slug} changed`, severity: 'success', private: carriesSecret(collected.body), blocks: [diffBlock(before, after), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `Provider ${ctx.args.slug}`,
+      read: () => getProvider(ctx),
+      write: async (before) => {
+        const body = mergeDotted(before, collected);
+        await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body, schema: S.successSchema });
+        return getProvider(ctx);
+      },
+      changed: (before, after) => [diffBlock(before, after)],
+      private: carriesSecret(collected.body),
+    });
   },
 });
 

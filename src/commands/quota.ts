@@ -1,11 +1,12 @@
 import { args, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
 import { BotError } from '../core/errors.js';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { isNotFound } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatNumber, formatMoney, formatPercent, formatRelative } from '../render/format.js';
 import { context, reply, table, text } from '../render/reply.js';
+import { byActor } from './changes.js';
 import { jsonReply } from './json-reply.js';
 import { bar } from '../render/bar.js';
 
@@ -29,7 +30,7 @@ export const quotaStatus = defineCommand({
     try {
       status = await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.keyQuotaStatusSchema });
     } catch (e) {
-      if (!isPlexusHttpError(e) || e.status !== 404) throw e;
+      if (!isNotFound(e)) throw e;
       const keys = await ctx.deps.plexus.request('GET', mgmtPath('keys'), { schema: S.apiKeyListSchema });
       if (keys.some((k) => k.name === key)) {
         throw new BotError(
@@ -72,7 +73,7 @@ async function readStatus(ctx: RunContext<{ key: string }>): Promise<S.KeyQuotaS
   try {
     return await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', ctx.args.key), { schema: S.keyQuotaStatusSchema });
   } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) {
+    if (isNotFound(e)) {
       throw new BotError('INVALID_ARGS', `No key named \`${ctx.args.key}\` exists (${e.message}). Nothing was reset.`, { hints: ['`keys list` shows the key names.'] });
     }
     throw e;
@@ -129,7 +130,7 @@ export const quotaClear = defineCommand({
           ? text(before.map((q) => `${q.name}: ${amount(q.limitType, q.currentUsage)} → ${amount(q.limitType, after.get(q.name)?.currentUsage)}`).join('\n'))
           : text(`Key \`${key}\` has no quota; nothing to reset.`),
         ...(res.message ? [context(res.message)] : []),
-        context(`by ${ctx.actor.displayName ?? ctx.actor.userId}`),
+        byActor(ctx.actor),
       ],
     });
   },

@@ -4,8 +4,9 @@ import { defineCommand } from '../core/command.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { context, fields, reply, text } from '../render/reply.js';
-import { byActor, changeBlock, changeLines, showValue } from './changes.js';
+import { changeBlock, changeLines, showValue } from './changes.js';
 import { jsonReply } from './json-reply.js';
+import { patchRecord } from './record-write.js';
 
 const SETTINGS = mgmtPath('system-settings');
 
@@ -48,20 +49,20 @@ export const settingsSet = defineCommand({
   ],
   run: async (ctx) => {
     const patch = ctx.args;
-    const before = await ctx.deps.plexus.request('GET', SETTINGS, { schema: S.looseRecordSchema });
-    await ctx.deps.plexus.request('PATCH', SETTINGS, { body: patch, schema: S.successSchema });
-    const after = await ctx.deps.plexus.request('GET', SETTINGS, { schema: S.looseRecordSchema });
+    const read = () => ctx.deps.plexus.request('GET', SETTINGS, { schema: S.looseRecordSchema });
     const asText = Object.entries(patch).filter(([, v]) => looksTyped(v)).map(([k]) => k);
-    return reply({
-      title: 'System settings changed',
-      severity: 'success',
-      blocks: [
-        changeBlock(changeLines(before, after, Object.keys(patch))),
-        ...(asText.length > 0
+    return patchRecord(ctx, {
+      title: 'System settings',
+      read,
+      write: async () => {
+        await ctx.deps.plexus.request('PATCH', SETTINGS, { body: patch, schema: S.successSchema });
+        return read();
+      },
+      changed: (before, after) => [changeBlock(changeLines(before, after, Object.keys(patch)))],
+      extra: () =>
+        asText.length > 0
           ? [context(`${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or null use a JSON body: settings set {"${asText[0]}": …}`)]
-          : []),
-        byActor(ctx.actor),
-      ],
+          : [],
     });
   },
 });

@@ -9,6 +9,7 @@ import { DASH, formatMoney, formatNumber, formatPercent } from '../render/format
 import { context, fields, reply, table, text } from '../render/reply.js';
 import { byActor, changeBlock, changeLines, defined } from './changes.js';
 import { jsonReply } from './json-reply.js';
+import { patchRecord, setRecord } from './record-write.js';
 
 const QUOTAS = mgmtPath('user-quotas');
 const KEYS = mgmtPath('keys');
@@ -55,14 +56,8 @@ async function keysByQuota(ctx: RunContext<unknown>): Promise<Map<string, string
   return out;
 }
 
-async function getQuota(ctx: RunContext<unknown>, name: string): Promise<S.UserQuotaConfig | null> {
-  try {
-    return await ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
-  } catch (e) {
-    if (isPlexusHttpError(e) && e.status === 404) return null;
-    throw e;
-  }
-}
+const readQuota = (ctx: RunContext<unknown>, name: string) =>
+  ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
 
 const withoutName = ({ name: _name, ...def }: S.UserQuotaConfig): Record<string, unknown> => def;
 
@@ -150,16 +145,17 @@ export const userQuotasSet = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...def } = ctx.args;
-    const before = await getQuota(ctx, name);
-    const res = await ctx.deps.plexus.request('PUT', quotaPath(name), { body: defined(def), schema: S.userQuotaWriteResultSchema });
-    const after = res.quota ? withoutName(res.quota) : defined(def);
-    return reply({
-      title: `User quota ${name} ${before ? 'replaced' : 'created'}`,
-      severity: 'success',
-      blocks: [
-        before ? changeBlock(changeLines(withoutName(before), after)) : text(`${periodText(after as S.UserQuotaConfig)}, limit ${limitText(def.limitType, def.limit)}`),
-        ...(before ? [] : [context(`Assign it with \`keys patch <key> quotas=${name}\`.`)]),
-        byActor(ctx.actor),
+    return setRecord(ctx, {
+      title: `User quota ${name}`,
+      read: () => readQuota(ctx, name),
+      write: async () => {
+        const res = await ctx.deps.plexus.request('PUT', quotaPath(name), { body: defined(def), schema: S.userQuotaWriteResultSchema });
+        return res.quota ? withoutName(res.quota) : defined(def);
+      },
+      changed: (before, after) => [changeBlock(changeLines(withoutName(before), after))],
+      created: (after) => [
+        text(`${periodText(after as S.UserQuotaConfig)}, limit ${limitText(def.limitType, def.limit)}`),
+        context(`Assign it with \`keys patch <key> quotas=${name}\`.`),
       ],
     });
   },
@@ -181,10 +177,15 @@ export const userQuotasPatch = defineCommand({
   ],
   run: async (ctx) => {
     const { name, ...patch } = ctx.args;
-    const before = await ctx.deps.plexus.request('GET', quotaPath(name), { schema: S.userQuotaConfigSchema });
-    const res = await ctx.deps.plexus.request('PATCH', quotaPath(name), { body: defined(patch), schema: S.userQuotaWriteResultSchema });
-    const after = res.quota ? withoutName(res.quota) : { ...withoutName(before), ...defined(patch) };
-    return reply({ title: `User quota ${name} changed`, severity: 'success', blocks: [changeBlock(changeLines(withoutName(before), after)), byActor(ctx.actor)] });
+    return patchRecord(ctx, {
+      title: `User quota ${name}`,
+      read: () => readQuota(ctx, name),
+      write: async (before) => {
+        const res = await ctx.deps.plexus.request('PATCH', quotaPath(name), { body: defined(patch), schema: S.userQuotaWriteResultSchema });
+        return res.quota ? withoutName(res.quota) : { ...withoutName(before), ...defined(patch) };
+      },
+      changed: (before, after) => [changeBlock(changeLines(withoutName(before), after))],
+    });
   },
 });
 

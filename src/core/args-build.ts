@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { usageLine, type Command } from './command.js';
 import { BotError, type FieldIssue } from './errors.js';
+import { collectFields } from './open-fields.js';
 import type { ParsedLine } from './parse.js';
 
 const REQUIRED = 'is required';
@@ -36,8 +37,14 @@ export function buildArgs(command: Command, parsed: ParsedLine, rest: string[]):
   for (const f of parsed.flags) raw[f] = true;
   if (parsed.body) Object.assign(raw, parsed.body);
 
-  const result = command.args.safeParse(raw);
-  if (result.success) return result.data;
+  const open = command.fields;
+  // With open fields, only the positionals go through the args schema; the rest is typed by the field spec.
+  const result = command.args.safeParse(open ? Object.fromEntries(names.filter((n) => n in raw).map((n) => [n, raw[n]])) : raw);
+  if (result.success) {
+    if (!open) return result.data;
+    const given = result.data as Record<string, unknown>;
+    return { ...given, fields: collectFields(command.name, open.usage ?? usageLine(command), open, parsed, given, names) };
+  }
   const details = zodIssues(result.error, raw);
   const missing = details.filter((d) => d.message === REQUIRED).map((d) => (names.includes(d.path) ? `<${d.path}>` : `${d.path}=`));
   const message = missing.length > 0 ? `\`${command.name}\`: missing ${missing.join(', ')}.` : `\`${command.name}\`: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}.`;

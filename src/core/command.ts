@@ -3,6 +3,7 @@ import type { Reply } from '../render/reply.js';
 import type { HttpMethod } from '../base/plexus-api.js';
 import type { Actor } from './actor.js';
 import type { Deps } from './deps.js';
+import type { OpenFields } from './open-fields.js';
 
 export const TIERS = ['read', 'write', 'destructive'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -84,6 +85,8 @@ export interface CommandSpec<S extends z.ZodType, P = undefined> {
   positional?: string[];
   /** Name of a positional that swallows the rest of the words. */
   rest?: string;
+  /** Takes open name=value fields and a JSON body, typed by their spec, given to `run` as `args.fields`. */
+  fields?: OpenFields;
   args: S;
   calls: ApiCall[];
   /**

@@ -235,48 +235,32 @@ class PlexusClient implements PlexusApi {
     const retries = method === 'GET' ? this.#retries : 0;
     let last: BotError | undefined;
     let timeouts = 0;
-    // Most calls succeed at once: only a failed first attempt pays for the retry machinery.
-    try {
-      return await this.#queue.add(() => this.#attempt(method, path, opts, accept, 1));
-    } catch (e) {
-      const failure = e instanceof AttemptFailure ? e : new AttemptFailure(this.#unexpected(e), false);
-      if (!failure.retryable || retries === 0) {
-        this.#log?.debug({ method, path: shownPath, code: failure.error.code, status: (failure.error as Partial<PlexusHttpError>).status }, 'Plexus call failed');
-        throw failure.error;
-      }
-      last = failure.error;
-      if (failure.timedOut) timeouts += 1;
-      this.#log?.warn({ method, path: shownPath, attempt: 1, retriesLeft: retries, reason: failure.message, retryAfterMs: failure.retryAfterMs }, 'Plexus call failed, retrying');
-      // The same first backoff p-retry would wait (randomized between 1x and 2x), or Retry-After.
-      await sleep(failure.retryAfterMs ?? Math.min(this.#retryMaxMs, this.#retryMinMs * (1 + Math.random())));
-    }
     try {
       return await pRetry(
         async (attempt) => {
           try {
-            return await this.#queue.add(() => this.#attempt(method, path, opts, accept, attempt + 1));
+            return await this.#queue.add(() => this.#attempt(method, path, opts, accept, attempt));
           } catch (e) {
             const failure = e instanceof AttemptFailure ? e : new AttemptFailure(this.#unexpected(e), false);
             last = failure.error;
             if (failure.timedOut) timeouts += 1;
-            if (!failure.retryable || method !== 'GET' || timeouts > MAX_TIMEOUT_RETRIES) throw new AbortError(failure);
+            if (!failure.retryable || timeouts > MAX_TIMEOUT_RETRIES) throw new AbortError(failure);
             throw failure;
           }
         },
         {
-          retries: retries - 1,
-          factor: 2,
-          minTimeout: this.#retryMinMs * 2,
-          maxTimeout: this.#retryMaxMs,
-          randomize: true,
+          retries,
+          // The wait is taken in onFailedAttempt, where Retry-After can replace the backoff.
+          minTimeout: 0,
+          maxTimeout: 0,
           onFailedAttempt: async (e) => {
             if (e.retriesLeft <= 0) return;
-            const wait = e instanceof AttemptFailure ? e.retryAfterMs : undefined;
+            const retryAfterMs = e instanceof AttemptFailure ? e.retryAfterMs : undefined;
             this.#log?.warn(
-              { method, path: shownPath, attempt: e.attemptNumber, retriesLeft: e.retriesLeft, reason: e.message, retryAfterMs: wait },
+              { method, path: shownPath, attempt: e.attemptNumber, retriesLeft: e.retriesLeft, reason: e.message, retryAfterMs },
               'Plexus call failed, retrying',
             );
-            if (wait !== undefined && wait > 0) await sleep(wait);
+            await sleep(retryAfterMs ?? this.#backoff(e.attemptNumber));
           },
         },
       );
@@ -285,6 +269,11 @@ class PlexusClient implements PlexusApi {
       this.#log?.debug({ method, path: shownPath, code: err.code, status: (err as Partial<PlexusHttpError>).status }, 'Plexus call failed');
       throw err;
     }
+  }
+
+  /** Before retry n: the first delay doubled n-1 times, randomized between 1x and 2x, capped. */
+  #backoff(failedAttempt: number): number {
+    return Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** (failedAttempt - 1) * (1 + Math.random()));
   }
 
   async #attempt(

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isPlexusHttpError } from '../plexus/errors.js';
+import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import type { PlexusApi } from '../plexus/types.js';
@@ -69,15 +69,10 @@ export async function readKeyQuotas(plexus: PlexusApi, wanted: readonly string[]
   const keys = await watchedKeys(plexus, wanted);
   const per = await Promise.all(
     keys.map(async (key) => {
-      try {
-        return { key, status: await plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.keyQuotaStatusSchema }) };
-      } catch (e) {
-        if (isPlexusHttpError(e) && e.status === 404) {
-          logger.warn({ key }, 'alerts.keys names a key Plexus does not know; skipped');
-          return undefined;
-        }
-        throw e;
-      }
+      const status = await orNull(plexus.request('GET', mgmtPath('quota', 'status', key), { schema: S.keyQuotaStatusSchema }));
+      if (status) return { key, status };
+      logger.warn({ key }, 'alerts.keys names a key Plexus does not know; skipped');
+      return undefined;
     }),
   );
   const out: QuotaObs[] = [];

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { HttpError, ok, plainError, requireObject } from '../http.js';
+import { HttpError, ok, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
 import type { AliasConfig, Obj } from '../types.js';
 import { parseWith, validationFailed } from '../validate.js';
 import { normalizeAlias } from '../views.js';
+import { deleteRecord, getRecord, patchRecord, type Records } from './record-routes.js';
 
 export const SELECTORS = ['random', 'in_order', 'cost', 'latency', 'usage', 'quota', 'performance', 'e2e_performance'] as const;
 
@@ -61,15 +62,16 @@ function save(state: DemoState, slug: string, input: Obj): void {
   state.log(`Model alias '${slug}' saved via management API`, 'info', 'config');
 }
 
+const ALIASES: Records<AliasConfig> = {
+  param: 'slug',
+  of: (s) => s.aliases,
+  missing: (slug) => plainError(404, `Alias '${slug}' not found`),
+};
+
 export function registerAliasRoutes(r: Router): void {
   r.get('/aliases', 'admin', (ctx) => ok(ctx.state.aliases));
 
-  r.get('/aliases/:slug', 'admin', (ctx) => {
-    const slug = ctx.params.slug as string;
-    const a = ctx.state.aliases[slug];
-    if (!a) throw plainError(404, `Alias '${slug}' not found`);
-    return ok({ slug, ...a });
-  });
+  r.get('/aliases/:slug', 'admin', getRecord(ALIASES, (slug, a) => ({ slug, ...a })));
 
   r.put('/aliases/:slug', 'admin', async (ctx) => {
     const slug = ctx.params.slug as string;
@@ -78,20 +80,17 @@ export function registerAliasRoutes(r: Router): void {
     return ok({ success: true, slug });
   });
 
-  r.patch('/aliases/:slug', 'admin', async (ctx) => {
-    const slug = ctx.params.slug as string;
-    const patch = requireObject(await ctx.body());
-    const existing = ctx.state.aliases[slug];
-    if (!existing) throw plainError(404, `Alias '${slug}' not found`);
-    save(ctx.state, slug, { ...existing, ...patch });
-    return ok({ success: true, slug });
-  });
+  r.patch(
+    '/aliases/:slug',
+    'admin',
+    patchRecord(ALIASES, (ctx, slug, existing, patch) => {
+      save(ctx.state, slug, { ...existing, ...patch });
+      return ok({ success: true, slug });
+    }),
+  );
 
   // Deletion lives under /models; `DELETE aliases/{slug}` is a 404 upstream.
-  r.delete('/models/:slug', 'admin', (ctx) => {
-    delete ctx.state.aliases[ctx.params.slug as string];
-    return ok({ success: true });
-  });
+  r.delete('/models/:slug', 'admin', deleteRecord(ALIASES));
 
   r.delete('/models', 'admin', (ctx) => {
     const deletedCount = Object.keys(ctx.state.aliases).length;

@@ -3,6 +3,7 @@ import { HttpError, ok, paginate, plainError } from '../http.js';
 import type { RouteCtx, Router } from '../router.js';
 import type { DebugLog } from '../types.js';
 import { parseWith } from '../validate.js';
+import { clearRows, deleteRow } from './record-routes.js';
 
 const PatchSchema = z.object({
   enabled: z.boolean().optional(),
@@ -55,13 +56,6 @@ export function registerDebugRoutes(r: Router): void {
     return ok(wire);
   });
 
-  r.delete('/debug/logs/:requestId', 'admin', (ctx) => {
-    ctx.state.debugLogs = ctx.state.debugLogs.filter((l) => l.requestId !== ctx.params.requestId);
-    return ok({ success: true });
-  });
-
-  r.delete('/debug/logs', 'admin', (ctx) => {
-    ctx.state.debugLogs = [];
-    return ok({ success: true });
-  });
+  r.delete('/debug/logs/:requestId', 'admin', deleteRow('debugLogs', (l) => l.requestId));
+  r.delete('/debug/logs', 'admin', clearRows('debugLogs'));
 }

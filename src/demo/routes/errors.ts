@@ -1,5 +1,6 @@
 import { ok, paginate } from '../http.js';
 import type { Router } from '../router.js';
+import { clearRows, deleteRow } from './record-routes.js';
 
 export function registerErrorRoutes(r: Router): void {
   r.get('/errors', 'any', (ctx) => {
@@ -9,13 +10,6 @@ export function registerErrorRoutes(r: Router): void {
   });
 
   // Only DELETE exists for a single error; `GET errors/{id}` is a 404 like upstream.
-  r.delete('/errors/:requestId', 'admin', (ctx) => {
-    ctx.state.errors = ctx.state.errors.filter((e) => e.requestId !== ctx.params.requestId);
-    return ok({ success: true });
-  });
-
-  r.delete('/errors', 'admin', (ctx) => {
-    ctx.state.errors = [];
-    return ok({ success: true });
-  });
+  r.delete('/errors/:requestId', 'admin', deleteRow('errors', (e) => e.requestId));
+  r.delete('/errors', 'admin', clearRows('errors'));
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { ok, plainError, requireObject } from '../http.js';
+import { ok, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import type { KeyConfig, Obj } from '../types.js';
 import { isValidIpRule, parseWith, validationFailed } from '../validate.js';
 import { keysMap, keyView } from '../views.js';
+import { deleteRecord, getRecord, patchRecord, type Records } from './record-routes.js';
 
 const IP_MESSAGE = 'Invalid IP rule. Use IPv4/IPv6, CIDR (a.b.c.d/n, ::/n), or a range (a.b.c.d-N or addr-addr).';
 
@@ -36,15 +37,12 @@ function rejectManagedFields(body: Obj): void {
   if ('expiresAt' in body || 'disabledAt' in body) throw plainError(400, 'Expiry timestamps are managed by Plexus');
 }
 
+const KEYS: Records<KeyConfig> = { param: 'name', of: (s) => s.keys, missing: (name) => plainError(404, `API key '${name}' not found`) };
+
 export function registerKeyRoutes(r: Router): void {
   r.get('/keys', 'admin', (ctx) => ok(keysMap(ctx.state.keys)));
 
-  r.get('/keys/:name', 'admin', (ctx) => {
-    const name = ctx.params.name as string;
-    const k = ctx.state.keys[name];
-    if (!k) throw plainError(404, `API key '${name}' not found`);
-    return ok(keyView(k, name));
-  });
+  r.get('/keys/:name', 'admin', getRecord(KEYS, (name, k) => keyView(k, name)));
 
   r.put('/keys/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;
@@ -59,32 +57,29 @@ export function registerKeyRoutes(r: Router): void {
     return ok({ success: true, name });
   });
 
-  r.patch('/keys/:name', 'admin', async (ctx) => {
-    const name = ctx.params.name as string;
-    const patch = requireObject(await ctx.body());
-    const previous = ctx.state.keys[name];
-    if (!previous) throw plainError(404, `API key '${name}' not found`);
-    rejectManagedFields(patch);
-    if ('expiresInMinutes' in patch) throw plainError(400, 'Key expiry cannot be changed after creation');
-    const { expiresAt: _e, disabledAt: _d, ...base } = previous;
-    const merged: Obj = { ...base, ...patch };
-    if (patch.quota !== undefined && patch.quotas === undefined) delete merged.quotas;
-    const parsed = parseWith(KeySchema, merged, validationFailed);
-    ctx.state.keys[name] = toKey(parsed, previous, ctx.state.now());
-    return ok({ success: true, name });
-  });
+  r.patch(
+    '/keys/:name',
+    'admin',
+    patchRecord(KEYS, (ctx, name, previous, patch) => {
+      rejectManagedFields(patch);
+      if ('expiresInMinutes' in patch) throw plainError(400, 'Key expiry cannot be changed after creation');
+      const { expiresAt: _e, disabledAt: _d, ...base } = previous;
+      const merged: Obj = { ...base, ...patch };
+      if (patch.quota !== undefined && patch.quotas === undefined) delete merged.quotas;
+      const parsed = parseWith(KeySchema, merged, validationFailed);
+      ctx.state.keys[name] = toKey(parsed, previous, ctx.state.now());
+      return ok({ success: true, name });
+    }),
+  );
 
   r.post('/keys/:name/disable', 'admin', (ctx) => {
     const name = ctx.params.name as string;
     const k = ctx.state.keys[name];
-    if (!k) throw plainError(404, `API key '${name}' not found`);
+    if (!k) throw KEYS.missing(name);
     if (k.expiresAt === undefined) throw plainError(400, 'Only time-bound keys can be disabled');
     k.disabledAt = ctx.state.now();
     return ok({ success: true, name });
   });
 
-  r.delete('/keys/:name', 'admin', (ctx) => {
-    delete ctx.state.keys[ctx.params.name as string];
-    return ok({ success: true });
-  });
+  r.delete('/keys/:name', 'admin', deleteRecord(KEYS));
 }

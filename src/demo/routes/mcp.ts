@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { ok, paginate, plainError, requireObject } from '../http.js';
+import { ok, paginate, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
-import type { Obj } from '../types.js';
+import type { McpServerConfig, Obj } from '../types.js';
 import { parseWith, SLUG_RE, validationFailed } from '../validate.js';
 import { normalizeMcpServer } from '../views.js';
+import { clearRows, deleteRecord, deleteRow, getRecord, patchRecord, type Records } from './record-routes.js';
 
 const RESERVED = new Set(['plexus', 'oauth', 'servers', 'logs', 'health']);
-const DAY = 86_400_000;
 
 const ServerSchema = z
   .looseObject({
@@ -37,15 +37,16 @@ function save(state: DemoState, name: string, input: unknown): void {
   state.log(`MCP server '${name}' saved via management API`, 'info', 'mcp');
 }
 
+const SERVERS: Records<McpServerConfig> = {
+  param: 'name',
+  of: (s) => s.mcpServers,
+  missing: (name) => plainError(404, `MCP server '${name}' not found`),
+};
+
 export function registerMcpRoutes(r: Router): void {
   r.get('/mcp-servers', 'admin', (ctx) => ok(ctx.state.mcpServers));
 
-  r.get('/mcp-servers/:name', 'admin', (ctx) => {
-    const name = ctx.params.name as string;
-    const s = ctx.state.mcpServers[name];
-    if (!s) throw plainError(404, `MCP server '${name}' not found`);
-    return ok({ name, ...s });
-  });
+  r.get('/mcp-servers/:name', 'admin', getRecord(SERVERS, (name, s) => ({ name, ...s })));
 
   r.put('/mcp-servers/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;
@@ -56,19 +57,16 @@ export function registerMcpRoutes(r: Router): void {
     return ok({ success: true, name });
   });
 
-  r.patch('/mcp-servers/:name', 'admin', async (ctx) => {
-    const name = ctx.params.name as string;
-    const patch = requireObject(await ctx.body());
-    const existing = ctx.state.mcpServers[name];
-    if (!existing) throw plainError(404, `MCP server '${name}' not found`);
-    save(ctx.state, name, { ...existing, ...patch });
-    return ok({ success: true, name });
-  });
+  r.patch(
+    '/mcp-servers/:name',
+    'admin',
+    patchRecord(SERVERS, (ctx, name, existing, patch) => {
+      save(ctx.state, name, { ...existing, ...patch });
+      return ok({ success: true, name });
+    }),
+  );
 
-  r.delete('/mcp-servers/:name', 'admin', (ctx) => {
-    delete ctx.state.mcpServers[ctx.params.name as string];
-    return ok({ success: true });
-  });
+  r.delete('/mcp-servers/:name', 'admin', deleteRecord(SERVERS));
 
   r.get('/mcp-logs', 'admin', (ctx) => {
     const server = ctx.query.get('serverName');
@@ -79,19 +77,6 @@ export function registerMcpRoutes(r: Router): void {
     return ok(paginate(rows, ctx.query, 20));
   });
 
-  r.delete('/mcp-logs/:requestId', 'admin', (ctx) => {
-    ctx.state.mcpLogs = ctx.state.mcpLogs.filter((l) => l.request_id !== ctx.params.requestId);
-    return ok({ success: true });
-  });
-
-  r.delete('/mcp-logs', 'admin', (ctx) => {
-    const days = Number(ctx.query.get('olderThanDays'));
-    if (ctx.query.has('olderThanDays') && Number.isFinite(days)) {
-      const cutoff = ctx.state.now() - days * DAY;
-      ctx.state.mcpLogs = ctx.state.mcpLogs.filter((l) => l.start_time >= cutoff);
-    } else {
-      ctx.state.mcpLogs = [];
-    }
-    return ok({ success: true });
-  });
+  r.delete('/mcp-logs/:requestId', 'admin', deleteRow('mcpLogs', (l) => l.request_id));
+  r.delete('/mcp-logs', 'admin', clearRows('mcpLogs', (l) => l.start_time));
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CHECKER_TYPES, syncCheckers } from '../checkers.js';
-import { HttpError, ok, plainError, requireObject } from '../http.js';
+import { HttpError, ok, plainError } from '../http.js';
 import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
-import type { Obj } from '../types.js';
+import type { Obj, ProviderConfig } from '../types.js';
 import { isValidUrl, parseWith, validationFailed } from '../validate.js';
 import { normalizeProvider, providerModels } from '../views.js';
+import { getRecord, patchRecord, type Records } from './record-routes.js';
 
 const KNOWN_CHECKERS = new Set(CHECKER_TYPES.map((t) => t.type));
 
@@ -74,6 +75,12 @@ function hostOf(url: string | Record<string, string>): string[] {
   });
 }
 
+const PROVIDERS: Records<ProviderConfig> = {
+  param: 'slug',
+  of: (s) => s.providers,
+  missing: (slug) => plainError(404, `Provider '${slug}' not found`),
+};
+
 export function registerProviderRoutes(r: Router): void {
   r.get('/providers', 'admin', (ctx) => ok(ctx.state.providers));
 
@@ -97,11 +104,7 @@ export function registerProviderRoutes(r: Router): void {
     return ok({ data: providerModels(p).map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: slug })) });
   });
 
-  r.get('/providers/:slug+', 'admin', (ctx) => {
-    const p = ctx.state.providers[ctx.params.slug as string];
-    if (!p) throw plainError(404, `Provider '${ctx.params.slug}' not found`);
-    return ok(p);
-  });
+  r.get('/providers/:slug+', 'admin', getRecord(PROVIDERS, (_slug, p) => p));
 
   r.put('/providers/:slug+', 'admin', async (ctx) => {
     const slug = ctx.params.slug as string;
@@ -109,14 +112,14 @@ export function registerProviderRoutes(r: Router): void {
     return ok({ success: true, slug });
   });
 
-  r.patch('/providers/:slug+', 'admin', async (ctx) => {
-    const slug = ctx.params.slug as string;
-    const patch = requireObject(await ctx.body());
-    const existing = ctx.state.providers[slug];
-    if (!existing) throw plainError(404, `Provider '${slug}' not found`);
-    save(ctx.state, slug, { ...existing, ...patch }, 'updated');
-    return ok({ success: true, slug });
-  });
+  r.patch(
+    '/providers/:slug+',
+    'admin',
+    patchRecord(PROVIDERS, (ctx, slug, existing, patch) => {
+      save(ctx.state, slug, { ...existing, ...patch }, 'updated');
+      return ok({ success: true, slug });
+    }),
+  );
 
   r.delete('/providers/:slug+', 'admin', (ctx) => {
     const slug = ctx.params.slug as string;

@@ -2,9 +2,8 @@ import type { StreamTiming } from '../gateway.js';
 import { ok, paginate } from '../http.js';
 import { keyNameOf, type Router } from '../router.js';
 import { openSse } from '../sse.js';
+import { clearRows, deleteRow } from './record-routes.js';
 import { filterUsage, projectUsage, sortUsage, usageSummary } from '../usage-query.js';
-
-const DAY = 86_400_000;
 
 export function registerUsageRoutes(r: Router, timing: StreamTiming): void {
   r.get('/usage', 'any', (ctx) => {
@@ -19,21 +18,8 @@ export function registerUsageRoutes(r: Router, timing: StreamTiming): void {
     return ok(usageSummary(scoped, ctx.query, ctx.state.now()));
   });
 
-  r.delete('/usage/:requestId', 'admin', (ctx) => {
-    ctx.state.usage = ctx.state.usage.filter((u) => u.requestId !== ctx.params.requestId);
-    return ok({ success: true });
-  });
-
-  r.delete('/usage', 'admin', (ctx) => {
-    const days = Number(ctx.query.get('olderThanDays'));
-    if (ctx.query.has('olderThanDays') && Number.isFinite(days)) {
-      const cutoff = ctx.state.now() - days * DAY;
-      ctx.state.usage = ctx.state.usage.filter((u) => u.startTime >= cutoff);
-    } else {
-      ctx.state.usage = [];
-    }
-    return ok({ success: true });
-  });
+  r.delete('/usage/:requestId', 'admin', deleteRow('usage', (u) => u.requestId));
+  r.delete('/usage', 'admin', clearRows('usage', (u) => u.startTime));
 
   r.get('/events', 'admin', (ctx) => {
     const sse = openSse(ctx, timing.pingIntervalMs);

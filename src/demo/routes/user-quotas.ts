@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { HttpError, ok, requireObject, typedError } from '../http.js';
+import { HttpError, ok, typedError } from '../http.js';
 import { effectiveQuotaNames, quotaStatusBody, quotaUsage } from '../quota-calc.js';
 import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
 import type { Obj, UserQuotaDef } from '../types.js';
 import { type Issues, parseWith, SLUG_RE } from '../validate.js';
 import { isRecord } from '../../core/is-record.js';
+import { getRecord, patchRecord, type Records } from './record-routes.js';
 
 const common = {
   limitType: z.enum(['requests', 'tokens', 'cost']),
@@ -58,15 +59,12 @@ function keyAndQuota(body: unknown): { key: string; quota?: string } {
   return { key: b.key, quota: typeof b.quota === 'string' && b.quota !== '' ? b.quota : undefined };
 }
 
+const QUOTAS: Records<UserQuotaDef> = { param: 'name', of: (s) => s.userQuotas, missing: notFound };
+
 export function registerUserQuotaRoutes(r: Router): void {
   r.get('/user-quotas', 'admin', (ctx) => ok(ctx.state.userQuotas));
 
-  r.get('/user-quotas/:name', 'admin', (ctx) => {
-    const name = ctx.params.name as string;
-    const def = ctx.state.userQuotas[name];
-    if (!def) throw notFound(name);
-    return ok({ name, ...def });
-  });
+  r.get('/user-quotas/:name', 'admin', getRecord(QUOTAS, (name, def) => ({ name, ...def })));
 
   r.put('/user-quotas/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;
@@ -76,13 +74,11 @@ export function registerUserQuotaRoutes(r: Router): void {
     return save(ctx.state, name, validate(await ctx.body()));
   });
 
-  r.patch('/user-quotas/:name', 'admin', async (ctx) => {
-    const name = ctx.params.name as string;
-    const patch = requireObject(await ctx.body());
-    const existing = ctx.state.userQuotas[name];
-    if (!existing) throw notFound(name);
-    return save(ctx.state, name, validate({ ...existing, ...patch }));
-  });
+  r.patch(
+    '/user-quotas/:name',
+    'admin',
+    patchRecord(QUOTAS, (ctx, name, existing, patch) => save(ctx.state, name, validate({ ...existing, ...patch }))),
+  );
 
   r.delete('/user-quotas/:name', 'admin', (ctx) => {
     const name = ctx.params.name as string;
