@@ -251,6 +251,7 @@ const CASES: Record<string, Case> = {
 const NOT_JSON: Record<string, string> = {
   'help|-': 'makes no call',
   'digest list|-': 'makes no call',
+  'alerts snooze|-': 'makes no call: it changes the bot\'s own alert state',
   'metrics|GET /v0/management/metrics': 'Prometheus text (test/commands-runtime.test.ts covers an answer without samples)',
   'digest now|GET /v0/management/metrics': 'Prometheus text',
   'logs tail|GET /v0/system/logs/stream': 'Server-Sent Events, read line by line',
