@@ -43,20 +43,22 @@ describe('state store', () => {
 
     // The same between two processes, each with its own FileStore over one file.
     const rounds = 150;
-    const workers = ['w1', 'w2'].map((w) => startScript('store-worker.ts', { STATE_DIR: dir, WORKER: w, ROUNDS: String(rounds) }));
+    const workers = ['w1', 'w2'].map((w, i) => startScript('store-worker.ts', { STATE_DIR: dir, WORKER: w, ROUNDS: String(rounds), ...(i ? { DOWN: '1' } : {}) }));
     cleanup(async () => {
       for (const w of workers) await w.kill();
     });
     await Promise.all(workers.map((w) => w.waitFor(/^ready$/)));
     for (const w of workers) w.send('go');
-    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor(/^done /, 60_000)).slice(5)) as { claims: number[]; first: boolean }));
+    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor(/^done /, 60_000)).slice(5)) as { claims: number[]; first: boolean; startedAt: number; endedAt: number }));
     const file = new FileStore(dir);
     expect((await file.get<number>('counter'))?.value).toBe(2 * rounds);
     expect(results.filter((r) => r.first)).toHaveLength(1);
     expect((await file.get<string>('first'))?.value).toBe(['w1', 'w2'][results.findIndex((r) => r.first)]);
     const won = results.flatMap((r) => r.claims);
     expect(won.sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
-    // Each worker won some: they did race.
+    // They ran at once (each began before the other ended), and each won some of the keys they both went for.
+    const [one, two] = results as [(typeof results)[number], (typeof results)[number]];
+    expect(one.startedAt < two.endedAt && two.startedAt < one.endedAt).toBe(true);
     expect(results.every((r) => r.claims.length > 0)).toBe(true);
     for (const [i, r] of results.entries()) for (const c of r.claims) expect((await file.completed(`c:${c}`))?.result).toBe(`w${i + 1}`);
   }, 90_000);

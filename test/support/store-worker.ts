@@ -1,9 +1,11 @@
 /**
  * One process racing others on one FileStore (test/watch-store.test.ts).
- * Env: STATE_DIR, WORKER (its name), ROUNDS. Prints `ready`, waits for `go`
- * on stdin, then per round adds 1 to a shared counter with compare-and-set
- * and tries to claim and complete `c:<round>`; a single compare-and-set on a
- * new key `first` as well. Prints `done <json>` with what it won.
+ * Env: STATE_DIR, WORKER (its name), ROUNDS, DOWN (go through the claims
+ * from the last, so two workers meet in the middle). Prints `ready`, waits
+ * for `go` on stdin, then per round adds 1 to a shared counter with
+ * compare-and-set and tries to claim and complete `c:<n>`; a single
+ * compare-and-set on a new key `first` as well. Prints `done <json>` with
+ * what it won and when it ran.
  */
 import { createInterface } from 'node:readline';
 import { FileStore } from '../../src/watch/file-store.js';
@@ -18,12 +20,15 @@ await go;
 
 const claims: number[] = [];
 let first = false;
-for (let i = 0; i < rounds; i++) {
+const startedAt = Date.now();
+for (let round = 0; round < rounds; round++) {
+  const i = process.env.DOWN ? rounds - 1 - round : round;
   // Enough attempts that only a broken compare-and-set (a lost update) can miss the count, not a long losing streak.
   await mutate<number>(store, 'counter', (n) => (n ?? 0) + 1, 10_000);
   const token = await store.claim(`c:${i}`, me, 60_000);
   if (token && (await store.complete(`c:${i}`, token, me))) claims.push(i);
-  if (i === Math.floor(rounds / 2)) first = await store.compareAndSet('first', 0, me);
+  if (round === Math.floor(rounds / 2)) first = await store.compareAndSet('first', 0, me);
 }
+const endedAt = Date.now();
 await store.flush();
-process.stdout.write(`done ${JSON.stringify({ claims, first })}\n`);
+process.stdout.write(`done ${JSON.stringify({ claims, first, startedAt, endedAt })}\n`);
