@@ -9,13 +9,16 @@
  * not what grows with polls. The watcher's own work (schemas, alert state,
  * rendering, delivery) is all real.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
 import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
-import { MemoryStore, startWatchers } from '../src/watch/index.js';
+import { FileStore, MemoryStore, startWatchers } from '../src/watch/index.js';
 
 export interface MemoryFigures {
   polls: number;
@@ -92,8 +95,15 @@ function stubPlexus(keyCount: number, now: () => number): PlexusApi {
   };
 }
 
-/** The in-memory store, able to say how many post claims it holds (they are never dropped in memory). */
+/** The in-memory store, able to say how many post claims it holds. */
 class CountingStore extends MemoryStore {
+  get claimCount(): number {
+    return Object.keys(this.data.claims).length;
+  }
+}
+
+/** The same on a state file in a temp dir (BENCH_WATCH_STORE=file): what a bot runs on. */
+class CountingFileStore extends FileStore {
   get claimCount(): number {
     return Object.keys(this.data.claims).length;
   }
@@ -120,7 +130,7 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().rss;
-  const store = new CountingStore(clock.now);
+  const store = process.env.BENCH_WATCH_STORE === 'file' ? new CountingFileStore(await mkdtemp(join(tmpdir(), 'bench-watch-')), undefined, clock.now) : new CountingStore(clock.now);
   const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
   const heap: number[] = [];
   const fifth = Math.max(1, Math.floor(polls / 5));

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { lock } from 'proper-lockfile';
@@ -62,7 +63,7 @@ export class FileStore extends MemoryStore {
           // Until the write is known to have landed, memory may hold a change the file lacks.
           this.seen = undefined;
           await writeFileAtomic(this.path, JSON.stringify(this.data), { mode: 0o600 });
-          this.seen = await this.identity();
+          this.seen = this.identity();
         }
         return result;
       } catch (e) {
@@ -84,19 +85,15 @@ export class FileStore extends MemoryStore {
     return run;
   }
 
-  private async identity(): Promise<string> {
-    try {
-      const s = await stat(this.path, { bigint: true });
-      return `${s.ino}:${s.size}:${s.mtimeNs}`;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
-      throw e;
-    }
+  /** Synchronous: a stat runs before every operation, and a trip through the thread pool cost more than the stat itself. */
+  private identity(): string {
+    const s = statSync(this.path, { bigint: true, throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : 'none';
   }
 
   /** Reloads the file when it is not the one last read or written. */
   private async refresh(): Promise<void> {
-    const id = await this.identity();
+    const id = this.identity();
     if (id === this.seen) return;
     this.seen = id;
     this.data = id === 'none' ? { records: {}, claims: {} } : await this.load();
