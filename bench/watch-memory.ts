@@ -130,7 +130,10 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().rss;
-  const store = process.env.BENCH_WATCH_STORE === 'file' ? new CountingFileStore(await mkdtemp(join(tmpdir(), 'bench-watch-')), undefined, clock.now) : new CountingStore(clock.now);
+  const store =
+    process.env.BENCH_WATCH_STORE === 'file'
+      ? new CountingFileStore(await mkdtemp(join(tmpdir(), 'bench-watch-')), undefined, clock.now)
+      : new CountingStore(clock.now);
   const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
   const heap: number[] = [];
   const fifth = Math.max(1, Math.floor(polls / 5));

@@ -48,7 +48,7 @@ describe('a bot killed at each step of a delivery', () => {
     }, 60_000);
   }
 
-  it('killed after the platform took the post but before it was recorded: the one window left, posted again once the lease ran out', async () => {
+  it('killed after the platform took a post, before it was recorded (the window left): posted again once the lease ran out', async () => {
     const w = await watchWorld(cleanup);
     const { alert, killedAt } = await crashAt(w, 'posted');
     for (const a of ALERTS) expect(w.posts(a), a.provider).toHaveLength(a === alert ? 2 : 1);

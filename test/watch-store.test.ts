@@ -43,13 +43,16 @@ describe('state store', () => {
 
     // The same between two processes, each with its own FileStore over one file.
     const rounds = 150;
-    const workers = ['w1', 'w2'].map((w, i) => startScript('store-worker.ts', { STATE_DIR: dir, WORKER: w, ROUNDS: String(rounds), ...(i ? { DOWN: '1' } : {}) }));
+    const workers = ['w1', 'w2'].map((w, i) =>
+      startScript('store-worker.ts', { STATE_DIR: dir, WORKER: w, ROUNDS: String(rounds), ...(i ? { DOWN: '1' } : {}) }),
+    );
     cleanup(async () => {
       for (const w of workers) await w.kill();
     });
     await Promise.all(workers.map((w) => w.waitFor(/^ready$/)));
     for (const w of workers) w.send('go');
-    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor(/^done /, 60_000)).slice(5)) as { claims: number[]; first: boolean; startedAt: number; endedAt: number }));
+    type Result = { claims: number[]; first: boolean; startedAt: number; endedAt: number };
+    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor(/^done /, 60_000)).slice(5)) as Result));
     const file = new FileStore(dir);
     expect((await file.get<number>('counter'))?.value).toBe(2 * rounds);
     expect(results.filter((r) => r.first)).toHaveLength(1);
@@ -57,13 +60,13 @@ describe('state store', () => {
     const won = results.flatMap((r) => r.claims);
     expect(won.sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
     // They ran at once (each began before the other ended), and each won some of the keys they both went for.
-    const [one, two] = results as [(typeof results)[number], (typeof results)[number]];
+    const [one, two] = results as [Result, Result];
     expect(one.startedAt < two.endedAt && two.startedAt < one.endedAt).toBe(true);
     expect(results.every((r) => r.claims.length > 0)).toBe(true);
     for (const [i, r] of results.entries()) for (const c of r.claims) expect((await file.completed(`c:${c}`))?.result).toBe(`w${i + 1}`);
   }, 90_000);
 
-  it('a lease runs out and is taken by another, whose token alone renews or completes it; a completed claim is kept with its result', async () => {
+  it('a lease runs out and is taken by another, whose token alone renews or completes it; a completed claim keeps its result', async () => {
     let t = 1_000_000;
     const s = new MemoryStore(() => t);
     const a = (await s.claim('post:y', 'a', MIN))!;

@@ -119,7 +119,8 @@ export class Delivery {
       }
       await this.step('posted', claimKey);
       if (!(await this.store.complete(claimKey, token, messageId))) {
-        this.logger.error({ claim: claimKey, platform: t.poster.platform, channel: t.channelId, messageId }, 'posted after the claim ran out; the message may show twice');
+        const where = { claim: claimKey, platform: t.poster.platform, channel: t.channelId, messageId };
+        this.logger.error(where, 'posted after the claim ran out; the message may show twice');
       }
       await this.step('recorded', claimKey);
       return { messageId, fresh: true };

@@ -23,7 +23,11 @@ export interface ScriptProcess {
  * loader, so the pid is the script's own and SIGKILL reaches it, not a wrapper).
  */
 export function startScript(file: string, env: Record<string, string> = {}): ScriptProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `test/support/${file}`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', `test/support/${file}`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
   let err = '';
@@ -35,7 +39,10 @@ export function startScript(file: string, env: Record<string, string> = {}): Scr
       w.resolve(line);
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const output = () => `stdout:\n${lines.join('\n')}\nstderr:\n${err}`;
   return {
     child,
     lines,
@@ -44,8 +51,8 @@ export function startScript(file: string, env: Record<string, string> = {}): Scr
       const seen = lines.find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${file}: no line ${pattern} in ${timeoutMs} ms; stdout:\n${lines.join('\n')}\nstderr:\n${err}`)), timeoutMs);
-        const gone = () => reject(new Error(`${file} exited before printing ${pattern}; stdout:\n${lines.join('\n')}\nstderr:\n${err}`));
+        const timer = setTimeout(() => reject(new Error(`${file}: no line ${pattern} in ${timeoutMs} ms; ${output()}`)), timeoutMs);
+        const gone = () => reject(new Error(`${file} exited before printing ${pattern}; ${output()}`));
         void exited.then(() => setTimeout(gone, 50));
         waiters.push({
           pattern,

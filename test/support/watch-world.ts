@@ -21,9 +21,9 @@ export const ALERTS = [
   { provider: 'groq', model: 'llama-3.3-70b-versatile' },
   { provider: 'openai', model: 'gpt-4o' },
   { provider: 'mistral', model: 'mistral-large' },
-];
+].map((a) => ({ ...a, name: `${a.provider}/${a.model}` }));
 export type Alert = (typeof ALERTS)[number];
-export const idOf = (a: Alert) => `cooldown:${a.provider}/${a.model}`;
+export const idOf = (a: Alert) => `cooldown:${a.name}`;
 
 export interface World {
   dir: string;
@@ -47,7 +47,14 @@ export async function watchWorld(cleanup: (close: () => Promise<void>) => void):
   const plexus = await startFakePlexus();
   const slack = await startFakeSlack();
   plexus.gateway.state.quotaSnapshots.clear();
-  plexus.gateway.state.cooldowns = ALERTS.map((a, i): CooldownEntry => ({ ...a, expiry: Date.now() + 3_600_000, consecutiveFailures: i + 2, lastError: 'HTTP 503' }));
+  const cooldown = ({ provider, model }: Alert, i: number): CooldownEntry => ({
+    provider,
+    model,
+    expiry: Date.now() + 3_600_000,
+    consecutiveFailures: i + 2,
+    lastError: 'HTTP 503',
+  });
+  plexus.gateway.state.cooldowns = ALERTS.map(cooldown);
   const bots: ScriptProcess[] = [];
   cleanup(async () => {
     for (const b of bots) await b.kill();
@@ -76,7 +83,7 @@ export async function watchWorld(cleanup: (close: () => Promise<void>) => void):
       bots.push(b);
       return b;
     },
-    posts: (a) => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ONCALL && textOf(c).includes(`Cooldown: ${a.provider}/${a.model}`)),
+    posts: (a) => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ONCALL && textOf(c).includes(`Cooldown: ${a.name}`)),
     shown(ts) {
       const edits = slack.callsTo('chat.update').filter((c) => c.args.ts === ts);
       return edits.length > 0 ? textOf(edits[edits.length - 1]!) : '';
@@ -91,7 +98,8 @@ export async function watchWorld(cleanup: (close: () => Promise<void>) => void):
     async allResolved() {
       for (const a of ALERTS) {
         const r = await w.record(a);
-        if (r?.state !== 'resolved' || !w.shown(r.messages[TARGET]!.messageId).includes(`Resolved: cooldown ${a.provider}/${a.model}`)) return false;
+        const sent = r?.messages[TARGET];
+        if (r?.state !== 'resolved' || !sent || !w.shown(sent.messageId).includes(`Resolved: cooldown ${a.name}`)) return false;
       }
       return true;
     },
