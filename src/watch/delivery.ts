@@ -76,16 +76,41 @@ export class Delivery {
     return q;
   }
 
-  private retry<T>(what: string, t: Target, fn: () => Promise<T>, beforeRetry?: () => Promise<void>): Promise<T> {
+  private retry<T>(what: string, t: Target, fn: () => Promise<T>): Promise<T> {
     return pRetry(fn, {
       retries: this.opts.retries ?? 3,
       minTimeout: this.opts.retryMinMs ?? 500,
       factor: 2,
-      onFailedAttempt: async (e) => {
+      onFailedAttempt: (e) => {
         this.logger.warn({ err: e, platform: t.poster.platform, channel: t.channelId, attempt: e.attemptNumber, retriesLeft: e.retriesLeft }, `${what} failed`);
-        if (e.retriesLeft > 0) await beforeRetry?.();
       },
     });
+  }
+
+  /**
+   * Runs `work` while renewing the lease every third of its length: a post
+   * can take longer than a lease (retries here, and the platform client's own
+   * on a 429). A renewal refused means another process took the claim.
+   */
+  private async leased<T>(claimKey: string, token: string, leaseMs: number, work: () => Promise<T>): Promise<T> {
+    let lost = false;
+    const timer = setInterval(() => {
+      this.store.renew(claimKey, token, leaseMs).then(
+        (held) => {
+          if (!held && !lost) {
+            lost = true;
+            this.logger.error({ claim: claimKey }, 'claim on a post in flight was lost; the message may show twice');
+          }
+        },
+        (e: unknown) => this.logger.warn({ err: e, claim: claimKey }, 'cannot renew the claim on a post in flight'),
+      );
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async step(step: DeliveryStep, ref: string): Promise<void> {
@@ -109,10 +134,7 @@ export class Delivery {
       let messageId: string;
       try {
         await this.step('claimed', claimKey);
-        const renew = async () => {
-          if (!(await this.store.renew(claimKey, token, leaseMs))) throw new Error(`claim ${claimKey} was lost while posting`);
-        };
-        ({ messageId } = await this.retry('post', t, () => t.poster.post(t.channelId, reply), renew));
+        ({ messageId } = await this.leased(claimKey, token, leaseMs, () => this.retry('post', t, () => t.poster.post(t.channelId, reply))));
       } catch (e) {
         await this.store.release(claimKey, token);
         throw e;
