@@ -134,13 +134,17 @@ export class Delivery {
       let messageId: string;
       try {
         await this.step('claimed', claimKey);
-        ({ messageId } = await this.leased(claimKey, token, leaseMs, () => this.retry('post', t, () => t.poster.post(t.channelId, reply))));
+        const post = () => this.retry('post', t, () => t.poster.post(t.channelId, reply));
+        ({ messageId } = await this.leased(claimKey, token, leaseMs, post));
       } catch (e) {
         await this.store.release(claimKey, token);
         throw e;
       }
       await this.step('posted', claimKey);
-      if (!(await this.store.complete(claimKey, token, messageId))) {
+      // The message is out: failing to note it would post it again once the lease runs out, so this write is retried too.
+      const again = { retries: this.opts.retries ?? 3, minTimeout: this.opts.retryMinMs ?? 500 };
+      const recorded = await pRetry(() => this.store.complete(claimKey, token, messageId), again);
+      if (!recorded) {
         const where = { claim: claimKey, platform: t.poster.platform, channel: t.channelId, messageId };
         this.logger.error(where, 'posted after the claim ran out; the message may show twice');
       }
