@@ -9,7 +9,7 @@
  * not what grows with polls. The watcher's own work (schemas, alert state,
  * rendering, delivery) is all real.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -130,10 +130,8 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().rss;
-  const store =
-    process.env.BENCH_WATCH_STORE === 'file'
-      ? new CountingFileStore(await mkdtemp(join(tmpdir(), 'bench-watch-')), undefined, clock.now)
-      : new CountingStore(clock.now);
+  const stateDir = process.env.BENCH_WATCH_STORE === 'file' ? await mkdtemp(join(tmpdir(), 'bench-watch-')) : undefined;
+  const store = stateDir ? new CountingFileStore(stateDir, undefined, clock.now) : new CountingStore(clock.now);
   const watchers = startWatchers({ app, config, logger, clock, posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
   const heap: number[] = [];
   const fifth = Math.max(1, Math.floor(polls / 5));
@@ -154,6 +152,7 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   await store.get('quota-samples');
   const sampleBookCopyMs = performance.now() - c0;
   await watchers.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
   return { polls, keys: keyCount, before, after: usage.rss, heapTotal: mb(usage.heapTotal), external: mb(usage.external), posts, edits, ms, heap, records, claims: store.claimCount, sampleBookCopyMs };
 }
 
