@@ -9,12 +9,15 @@
  * not what grows with polls. The watcher's own work (schemas, alert state,
  * rendering, delivery) is all real.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
 import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
-import { MemoryStore } from '../src/watch/index.js';
+import { FileStore, MemoryStore } from '../src/watch/index.js';
 import { wireBot } from '../src/wiring.js';
 
 export interface MemoryFigures {
@@ -92,8 +95,15 @@ function stubPlexus(keyCount: number, now: () => number): PlexusApi {
   };
 }
 
-/** The in-memory store, able to say how many post claims it holds (they are never dropped in memory). */
+/** The in-memory store, able to say how many post claims it holds. */
 class CountingStore extends MemoryStore {
+  get claimCount(): number {
+    return Object.keys(this.data.claims).length;
+  }
+}
+
+/** The same on a state file in a temp dir (BENCH_WATCH_STORE=file): what a bot runs on. */
+class CountingFileStore extends FileStore {
   get claimCount(): number {
     return Object.keys(this.data.claims).length;
   }
@@ -120,7 +130,8 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().rss;
-  const store = new CountingStore(clock.now);
+  const stateDir = process.env.BENCH_WATCH_STORE === 'file' ? await mkdtemp(join(tmpdir(), 'bench-watch-')) : undefined;
+  const store = stateDir ? new CountingFileStore(stateDir, undefined, clock.now) : new CountingStore(clock.now);
   const watchers = bot.startWatchers({ posters: [poster], store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
   const heap: number[] = [];
   const fifth = Math.max(1, Math.floor(polls / 5));
@@ -141,6 +152,7 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   await store.get('quota-samples');
   const sampleBookCopyMs = performance.now() - c0;
   await watchers.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
   return { polls, keys: keyCount, before, after: usage.rss, heapTotal: mb(usage.heapTotal), external: mb(usage.external), posts, edits, ms, heap, records, claims: store.claimCount, sampleBookCopyMs };
 }
 

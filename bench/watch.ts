@@ -123,7 +123,8 @@ export async function benchWatch(): Promise<boolean> {
   console.log(`  bot's own part            ${botMs(small).toFixed(0)} ms at 1k, ${botMs(large).toFixed(0)} ms at 1M: ${why}`);
 
   const cmd = await memoryCommand();
-  console.log(`== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas (own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll)`);
+  const state = process.env.BENCH_WATCH_STORE === 'file' ? 'state file' : 'in-memory state';
+  console.log(`== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas (own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll, ${state})`);
   const mem = await inChild(cmd.args);
   const met = mem.after <= TARGET_MB * 1024 * 1024;
   console.log(`  RSS after a forced GC     before the watcher ${mb(mem.before)} MB, after ${mb(mem.after)} MB (+${mb(mem.after - mem.before)} MB); target <= ${TARGET_MB} MB: ${met ? 'met' : 'NOT met'}`);

@@ -15,6 +15,7 @@ import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { useCleanups } from './support/cleanups.js';
 import { FakeClock, wireApp } from './support/harness.js';
 import { RecordingPoster } from './support/recording-poster.js';
+import { ALERTS, until, watchWorld } from './support/watch-world.js';
 
 const MIN = 60_000;
 const ONCALL = 'C0ONCALL';
@@ -32,8 +33,6 @@ interface Rig {
   logs: string[];
   /** Stops the bot and starts a new one on the same store, Plexus and channel (a restart). */
   restart(store?: StateStore): Promise<void>;
-  /** Another bot on the same store, Plexus and channel (a second replica). */
-  spawn(): { plexus: PlexusApi; watchers: Watchers };
   close(): Promise<void>;
 }
 
@@ -65,7 +64,6 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
     logs,
     store: o.store ? o.store(clock) : new MemoryStore(() => clock.now()),
     ...({} as { plexus: PlexusApi; app: ReturnType<typeof createApp>; watchers: Watchers }),
-    spawn: () => build(r.store),
     async restart(store) {
       await r.watchers.stop();
       await r.plexus.close();
@@ -371,13 +369,21 @@ describe('restarts', () => {
   });
 
   it('two bots on one store post each alert once', async () => {
-    const r = await rig();
-    const other = r.spawn();
-    await Promise.all([r.watchers.tick(), other.watchers.tick(), r.watchers.tick(), other.watchers.tick()]);
-    await other.watchers.stop();
-    await other.plexus.close();
-    expect(r.poster.posts).toHaveLength(1);
-  });
+    // Two processes, each with its own FileStore over one STATE_DIR, polling one Plexus into one channel, started together.
+    const w = await watchWorld(cleanup);
+    const bots = [w.bot({ WAIT_FOR_GO: '1' }), w.bot({ WAIT_FOR_GO: '1' })];
+    await Promise.all(bots.map((b) => b.waitFor(/^ready$/)));
+    for (const b of bots) b.send('go');
+    await until('every alert is posted and recorded', () => w.allRecorded());
+    // Both keep polling while the alerts stand.
+    await Promise.all(bots.map((b) => b.waitFor(new RegExp(`^tick ${b.lines.filter((l) => l.startsWith('tick ')).length + 3}$`))));
+    w.clearCooldowns();
+    await until('every alert shows resolved', () => w.allResolved());
+    for (const b of bots) b.send('stop');
+    for (const b of bots) expect(await b.exited).toEqual({ code: 0, signal: null });
+    for (const a of ALERTS) expect(w.posts(a), a.provider).toHaveLength(1);
+    expect(bots.flatMap((b) => b.lines.filter((l) => l.startsWith('step posted ')))).toHaveLength(ALERTS.length);
+  }, 60_000);
 });
 
 describe('timers', () => {

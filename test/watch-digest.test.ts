@@ -119,6 +119,23 @@ describe('scheduled digests', () => {
     expect(r.fake.requests.some((q) => q.path === '/v0/management/usage')).toBe(false);
   });
 
+  it('a digest another bot claimed and never recorded (it died) is posted once its lease runs out, not skipped', async () => {
+    const r = await rig();
+    await r.watchers.tick();
+    const slot = Date.parse('2026-11-27T08:00:00Z'); // 09:00 in Berlin
+    at(r, '2026-11-27T08:00:20Z');
+    expect(await r.store.claim(`post:digest:daily:${slot}:slack:${OPS}`, 'a-bot-that-died', 5 * 60_000)).toBeTypeOf('string');
+    await r.watchers.tick();
+    at(r, '2026-11-27T08:04:00Z');
+    await r.watchers.tick();
+    expect(r.poster.posts).toHaveLength(0);
+    at(r, '2026-11-27T08:06:00Z');
+    await r.watchers.tick();
+    at(r, '2026-11-27T08:07:00Z');
+    await r.watchers.tick();
+    expect(r.poster.posts.map((p) => p.reply.title)).toEqual(['Digest "daily": last 24 h']);
+  });
+
   it('a digest whose time passed while the bot was down is posted once on start if less than an hour late, never twice', async () => {
     const r = await rig();
     await r.watchers.tick();

@@ -8,10 +8,13 @@ import { addSample, forecast, type Sample } from '../src/watch/forecast.js';
 import { deltaOf, parsePrometheus, snapshotOf } from '../src/watch/metrics-snapshot.js';
 import { Loop } from '../src/watch/scheduler.js';
 import { MemoryStore, mutate } from '../src/watch/state-store.js';
+import { useCleanups } from './support/cleanups.js';
+import { startScript } from './support/script-process.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
+const cleanup = useCleanups();
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'watch-store-'));
@@ -30,13 +33,66 @@ describe('state store', () => {
     expect(await s.compareAndSet('k', 0, { n: 9 })).toBe(false);
     expect(await s.compareAndSet('k', 1, { n: 9 })).toBe(true);
 
-    const claims = await Promise.all(['a', 'b', 'c'].map((o) => s.claim('post:x', o)));
+    const claims = await Promise.all(['a', 'b', 'c'].map((o) => s.claim('post:x', o, MIN)));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    await s.release('post:x', 'not-the-owner');
-    expect(await s.claim('post:x', 'b')).toBe(false);
-    const owner = ['a', 'b', 'c'][claims.indexOf(true)]!;
-    await s.release('post:x', owner);
-    expect(await s.claim('post:x', 'b')).toBe(true);
+    await s.release('post:x', 'not-the-token');
+    expect(await s.claim('post:x', 'b', MIN)).toBeUndefined();
+    const token = claims.find((c) => c !== undefined)!;
+    await s.release('post:x', token);
+    expect(await s.claim('post:x', 'b', MIN)).toBeTypeOf('string');
+
+    // The same between two processes, each with its own FileStore over one file.
+    const rounds = 150;
+    const workers = ['w1', 'w2'].map((w, i) =>
+      startScript('store-worker.ts', { STATE_DIR: dir, WORKER: w, ROUNDS: String(rounds), ...(i ? { DOWN: '1' } : {}) }),
+    );
+    cleanup(async () => {
+      for (const w of workers) await w.kill();
+    });
+    await Promise.all(workers.map((w) => w.waitFor(/^ready$/)));
+    for (const w of workers) w.send('go');
+    type Result = { claims: number[]; first: boolean; startedAt: number; endedAt: number };
+    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor(/^done /, 60_000)).slice(5)) as Result));
+    const file = new FileStore(dir);
+    expect((await file.get<number>('counter'))?.value).toBe(2 * rounds);
+    expect(results.filter((r) => r.first)).toHaveLength(1);
+    expect((await file.get<string>('first'))?.value).toBe(['w1', 'w2'][results.findIndex((r) => r.first)]);
+    const won = results.flatMap((r) => r.claims);
+    expect(won.sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+    // They ran at once (each began before the other ended), and each won some of the keys they both went for.
+    const [one, two] = results as [Result, Result];
+    expect(one.startedAt < two.endedAt && two.startedAt < one.endedAt).toBe(true);
+    expect(results.every((r) => r.claims.length > 0)).toBe(true);
+    for (const [i, r] of results.entries()) for (const c of r.claims) expect((await file.completed(`c:${c}`))?.result).toBe(`w${i + 1}`);
+  }, 90_000);
+
+  it('a lease runs out and is taken by another, whose token alone renews or completes it; a completed claim keeps its result', async () => {
+    let t = 1_000_000;
+    const s = new MemoryStore(() => t);
+    const a = (await s.claim('post:y', 'a', MIN))!;
+    t += MIN - 1;
+    expect(await s.claim('post:y', 'b', MIN)).toBeUndefined();
+    expect(await s.renew('post:y', a, MIN)).toBe(true);
+    t += MIN - 1;
+    expect(await s.claim('post:y', 'b', MIN)).toBeUndefined();
+    t += 2;
+    const b = (await s.claim('post:y', 'b', MIN))!;
+    expect(b).toBeTypeOf('string');
+    expect(b).not.toBe(a);
+    // The first holder's lease is gone: its token changes nothing.
+    expect(await s.renew('post:y', a, MIN)).toBe(false);
+    expect(await s.complete('post:y', a, 'm-a')).toBe(false);
+    await s.release('post:y', a);
+    expect(await s.completed('post:y')).toBeUndefined();
+    expect(await s.claim('post:y', 'c', MIN)).toBeUndefined();
+
+    expect(await s.complete('post:y', b, 'm-b')).toBe(true);
+    expect(await s.completed<string>('post:y')).toEqual({ result: 'm-b' });
+    t += 29 * 86_400_000;
+    expect(await s.claim('post:y', 'c', MIN)).toBeUndefined();
+    expect(await s.renew('post:y', b, MIN)).toBe(false);
+    await s.release('post:y', b);
+    expect(await s.completed<string>('post:y')).toEqual({ result: 'm-b' });
   });
 
   it('mutate retries a lost race and a value read from the store cannot change it', async () => {
@@ -54,13 +110,17 @@ describe('state store', () => {
   it('the file store survives a restart, writes a private file atomically, and sets a broken file aside', async () => {
     const a = new FileStore(dir);
     await a.put('alert:x', { state: 'active' });
-    expect(await a.claim('post:x', 'one')).toBe(true);
+    const token = (await a.claim('post:x', 'one', MIN))!;
+    expect(await a.claim('post:z', 'one', MIN)).toBeTypeOf('string');
+    expect(await a.complete('post:x', token, 'm1')).toBe(true);
     await a.flush();
     expect((await stat(join(dir, STATE_FILE))).mode & 0o777).toBe(0o600);
 
     const b = new FileStore(dir);
     expect((await b.get('alert:x'))?.value).toEqual({ state: 'active' });
-    expect(await b.claim('post:x', 'two')).toBe(false);
+    expect(await b.claim('post:x', 'two', MIN)).toBeUndefined();
+    expect(await b.completed('post:x')).toEqual({ result: 'm1' });
+    expect(await b.claim('post:z', 'two', MIN)).toBeUndefined();
     expect(await b.keys('alert:')).toEqual(['alert:x']);
 
     await writeFile(join(dir, STATE_FILE), '{"records": {"alert:x": ');
@@ -151,13 +211,25 @@ describe('loop', () => {
 });
 
 describe('claims over a long run', () => {
-  it('a claim older than 30 days is dropped, a recent one kept', async () => {
+  it('a completed claim older than 30 days is dropped, a recent one kept', async () => {
     let t = Date.parse('2026-11-01T00:00:00Z');
     const s = new MemoryStore(() => t);
-    expect(await s.claim('post:old', 'me')).toBe(true);
+    const old = (await s.claim('post:old', 'me', MIN))!;
+    expect(await s.complete('post:old', old, 'm1')).toBe(true);
     t += 31 * 86_400_000;
-    expect(await s.claim('post:new', 'me')).toBe(true);
-    expect(await s.claim('post:old', 'me')).toBe(true);
-    expect(await s.claim('post:new', 'me')).toBe(false);
+    const fresh = (await s.claim('post:new', 'me', MIN))!;
+    expect(fresh).toBeTypeOf('string');
+    expect(await s.complete('post:new', fresh, 'm2')).toBe(true);
+    expect(await s.completed('post:old')).toBeUndefined();
+    expect(await s.claim('post:old', 'me', MIN)).toBeTypeOf('string');
+    expect(await s.claim('post:new', 'me', MIN)).toBeUndefined();
+  });
+
+  it('a claim file from before leases: its claims count as done', async () => {
+    const t = Date.parse('2026-11-01T00:00:00Z');
+    await writeFile(join(dir, STATE_FILE), JSON.stringify({ records: {}, claims: { 'post:a': { owner: 'old', at: t - 86_400_000 } } }));
+    const s = new FileStore(dir, undefined, () => t);
+    expect(await s.claim('post:a', 'me', MIN)).toBeUndefined();
+    expect(await s.completed('post:a')).toEqual({ result: undefined });
   });
 });

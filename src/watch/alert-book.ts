@@ -14,8 +14,11 @@ const hashOf = (r: Reply): string => createHash('sha256').update(JSON.stringify(
 /**
  * The alerts and their messages. Watchers only change records (with
  * compare-and-set); `sync` then brings every message in line with its
- * record: a new post for a new occurrence (claimed first), an edit when the
- * rendering changed. A crash between the two is repaired by the next sync.
+ * record: a new post for a new occurrence (claimed with a lease), an edit
+ * when the rendering changed. A crash at any point is repaired by the next
+ * sync, of this process or after a restart: the record says what each
+ * message should show, and a post whose id was stored with its claim but
+ * not yet here is picked up from the claim.
  */
 export class AlertBook {
   constructor(
@@ -93,9 +96,11 @@ export class AlertBook {
     }
     // Nothing is posted for an alert that is over, or silenced.
     if (r.state !== 'active' || isSnoozed(r, now)) return;
-    const messageId = await this.delivery.postOnce(`post:${r.occurrence}:${tk}`, t, rendered);
-    if (messageId === undefined) return;
-    this.logger.info({ alert: r.id, platform: t.poster.platform, channel: t.channelId, messageId }, 'alert posted');
+    // An earlier attempt may have posted it and crashed before noting it here: its message id is kept with the claim.
+    const posted = await this.delivery.postOnce(`post:${r.occurrence}:${tk}`, t, rendered);
+    if (posted?.messageId === undefined) return;
+    const { messageId } = posted;
+    if (posted.fresh) this.logger.info({ alert: r.id, platform: t.poster.platform, channel: t.channelId, messageId }, 'alert posted');
     await this.record(r, tk, { messageId, hash });
   }
 

@@ -86,8 +86,12 @@ async function runOne(ctx: DigestRunContext, def: DigestDef, now: number): Promi
   let complete = true;
   for (const t of targets) {
     try {
-      const id = await ctx.delivery.postOnce(`post:digest:${def.name}:${slot}:${targetKey(t)}`, t, rendered);
-      if (id) logger.info({ digest: def.name, platform: t.poster.platform, channel: t.channelId, messageId: id }, 'digest posted');
+      const posted = await ctx.delivery.postOnce(`post:digest:${def.name}:${slot}:${targetKey(t)}`, t, rendered);
+      // Another process is posting it: done only once that one is recorded (if it dies, its lease runs out and this one posts).
+      if (!posted) complete = false;
+      else if (posted.fresh) {
+        logger.info({ digest: def.name, platform: t.poster.platform, channel: t.channelId, messageId: posted.messageId }, 'digest posted');
+      }
     } catch (e) {
       complete = false;
       logger.error({ err: e, digest: def.name, platform: t.poster.platform, channel: t.channelId }, 'digest post failed; will retry');

@@ -1,13 +1,21 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * What the watchers remember across polls and restarts. Small on purpose so
  * that a shared store (Redis: GET/SET with a version field in a Lua script
- * for compareAndSet, SET NX for claim; Postgres: a row per key with a version
- * column) can implement it and two replicas never post the same alert twice.
+ * for compareAndSet, SET NX PX for claim; Postgres: a row per key with a
+ * version column, a claim row with a token and an expiry) can implement it
+ * and two replicas never post the same alert twice.
  */
 export interface Versioned<T> {
   value: T;
   /** 1 for the first write, +1 on each write. */
   version: number;
+}
+
+/** A claim made permanent: the work it guarded is done, and what it produced. */
+export interface Completed<R> {
+  result: R | undefined;
 }
 
 export interface StateStore {
@@ -24,19 +32,35 @@ export interface StateStore {
   /** Every key starting with `prefix`. */
   keys(prefix: string): Promise<string[]>;
   /**
-   * At-most-once: true for the first caller per key, false for every later
-   * one (any owner), until the claim is released.
+   * A lease on `key` for `leaseMs`: a token for the first caller, undefined
+   * while someone's lease runs or once the claim was completed. A lease that
+   * ran out can be taken by anyone; its old token is then refused.
    */
-  claim(key: string, owner: string): Promise<boolean>;
-  /** Gives a claim back (the work it guarded failed and may be retried). */
-  release(key: string, owner: string): Promise<void>;
+  claim(key: string, owner: string, leaseMs: number): Promise<string | undefined>;
+  /** Extends a lease still held by `token`; false when it was lost. */
+  renew(key: string, token: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Makes the claim held by `token` permanent, with what the work produced,
+   * in one write. False when `token` no longer holds it (nothing written).
+   */
+  complete<R>(key: string, token: string, result: R): Promise<boolean>;
+  /** The completed claim on `key`, if any. */
+  completed<R>(key: string): Promise<Completed<R> | undefined>;
+  /** Gives a lease back (the work it guarded failed and may be retried). */
+  release(key: string, token: string): Promise<void>;
   /** Waits for pending writes. */
   flush(): Promise<void>;
 }
 
 export interface Claim {
   owner: string;
+  /** When claimed, or when completed. */
   at: number;
+  /** Absent on a claim written before leases existed: such a claim is permanent. */
+  token?: string;
+  /** While a lease: when it runs out. Absent once completed. */
+  until?: number;
+  result?: unknown;
 }
 
 /** The whole state as plain JSON: what the file store writes. */
@@ -59,87 +83,134 @@ function freeze<T>(v: T): T {
   return v;
 }
 
-/**
- * The in-process store (tests, and the base of the file store). Every
- * operation is synchronous inside, so compare-and-set and claim are atomic
- * within one process.
- */
-/** A claim guards one post; older than this, the alert it guarded is long gone. */
+/** A completed claim guards one post; older than this, the alert it guarded is long gone. */
 export const CLAIM_KEEP_MS = 30 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
+const isPermanent = (c: Claim): boolean => c.until === undefined;
+
+/** Claims worth keeping at `now`: completed ones for 30 days, leases while they run. */
+export function liveClaims(claims: Record<string, Claim>, now: number): Record<string, Claim> {
+  return Object.fromEntries(Object.entries(claims).filter(([, c]) => c && (isPermanent(c) ? c.at >= now - CLAIM_KEEP_MS : c.until! > now)));
+}
+
+/**
+ * The in-process store (tests, and the base of the file store). Each
+ * operation runs synchronously inside `read` or `write`, so compare-and-set
+ * and claim are atomic within one process; the file store wraps the same
+ * two in a lock and a reload to make them atomic across processes.
+ */
 export class MemoryStore implements StateStore {
   protected data: StoreData = { records: {}, claims: {} };
   private prunedAt = 0;
 
   constructor(protected readonly now: () => number = Date.now) {}
 
-  async get<T>(key: string): Promise<Versioned<T> | undefined> {
-    await this.ready();
-    const r = this.data.records[key];
-    return r ? freeze(r as Versioned<T>) : undefined;
+  get<T>(key: string): Promise<Versioned<T> | undefined> {
+    return this.read(() => {
+      const r = this.data.records[key];
+      return r ? freeze(r as Versioned<T>) : undefined;
+    });
   }
 
-  async put<T>(key: string, value: T): Promise<number> {
-    await this.ready();
-    const version = (this.data.records[key]?.version ?? 0) + 1;
-    this.data.records[key] = freeze({ value, version });
-    await this.changed();
-    return version;
+  put<T>(key: string, value: T): Promise<number> {
+    return this.write(() => {
+      const version = (this.data.records[key]?.version ?? 0) + 1;
+      this.data.records[key] = freeze({ value, version });
+      return { result: version, changed: true };
+    });
   }
 
-  async compareAndSet<T>(key: string, expected: number, value: T): Promise<boolean> {
-    await this.ready();
-    const current = this.data.records[key]?.version ?? 0;
-    if (current !== expected) return false;
-    this.data.records[key] = freeze({ value, version: current + 1 });
-    await this.changed();
-    return true;
+  compareAndSet<T>(key: string, expected: number, value: T): Promise<boolean> {
+    return this.write(() => {
+      const current = this.data.records[key]?.version ?? 0;
+      if (current !== expected) return { result: false, changed: false };
+      this.data.records[key] = freeze({ value, version: current + 1 });
+      return { result: true, changed: true };
+    });
   }
 
-  async delete(key: string): Promise<void> {
-    await this.ready();
-    if (!(key in this.data.records)) return;
-    delete this.data.records[key];
-    await this.changed();
+  delete(key: string): Promise<void> {
+    return this.write(() => {
+      const changed = key in this.data.records;
+      delete this.data.records[key];
+      return { result: undefined, changed };
+    });
   }
 
-  async keys(prefix: string): Promise<string[]> {
-    await this.ready();
-    return Object.keys(this.data.records).filter((k) => k.startsWith(prefix));
+  keys(prefix: string): Promise<string[]> {
+    return this.read(() => Object.keys(this.data.records).filter((k) => k.startsWith(prefix)));
   }
 
-  async claim(key: string, owner: string): Promise<boolean> {
-    await this.ready();
-    if (this.data.claims[key]) return false;
-    this.pruneClaims();
-    this.data.claims[key] = { owner, at: this.now() };
-    await this.changed();
-    return true;
+  claim(key: string, owner: string, leaseMs: number): Promise<string | undefined> {
+    return this.write(() => {
+      const now = this.now();
+      const cur = this.data.claims[key];
+      if (cur && (isPermanent(cur) ? cur.at >= now - CLAIM_KEEP_MS : cur.until! > now)) return { result: undefined, changed: false };
+      this.pruneClaims(now);
+      const token = `${owner}/${randomUUID()}`;
+      this.data.claims[key] = { owner, at: now, token, until: now + leaseMs };
+      return { result: token, changed: true };
+    });
   }
 
-  async release(key: string, owner: string): Promise<void> {
-    await this.ready();
-    if (this.data.claims[key]?.owner !== owner) return;
-    delete this.data.claims[key];
-    await this.changed();
+  renew(key: string, token: string, leaseMs: number): Promise<boolean> {
+    return this.write(() => {
+      const cur = this.heldBy(key, token);
+      if (!cur) return { result: false, changed: false };
+      this.data.claims[key] = { ...cur, until: this.now() + leaseMs };
+      return { result: true, changed: true };
+    });
+  }
+
+  complete<R>(key: string, token: string, result: R): Promise<boolean> {
+    return this.write(() => {
+      const cur = this.heldBy(key, token);
+      if (!cur) return { result: false, changed: false };
+      this.data.claims[key] = freeze({ owner: cur.owner, at: this.now(), token, ...(result === undefined ? {} : { result }) });
+      return { result: true, changed: true };
+    });
+  }
+
+  completed<R>(key: string): Promise<Completed<R> | undefined> {
+    return this.read(() => {
+      const c = this.data.claims[key];
+      return c && isPermanent(c) && c.at >= this.now() - CLAIM_KEEP_MS ? { result: c.result as R | undefined } : undefined;
+    });
+  }
+
+  release(key: string, token: string): Promise<void> {
+    return this.write(() => {
+      const held = this.heldBy(key, token) !== undefined;
+      if (held) delete this.data.claims[key];
+      return { result: undefined, changed: held };
+    });
   }
 
   async flush(): Promise<void> {}
 
-  /** Drops old claims now and then, so a long-running bot does not keep every claim it ever made. */
-  protected pruneClaims(): void {
-    const now = this.now();
-    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
-    this.prunedAt = now;
-    for (const [k, c] of Object.entries(this.data.claims)) if (c.at < now - CLAIM_KEEP_MS) delete this.data.claims[k];
+  /** The lease on `key` if `token` holds it (run out or not: nobody else took it), never a completed claim. */
+  private heldBy(key: string, token: string): Claim | undefined {
+    const cur = this.data.claims[key];
+    return cur && !isPermanent(cur) && cur.token === token ? cur : undefined;
   }
 
-  /** Hook: the file store loads its file before the first operation. */
-  protected async ready(): Promise<void> {}
+  /** Drops old claims now and then, so a long-running bot does not keep every claim it ever made. */
+  private pruneClaims(now: number): void {
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    this.data.claims = liveClaims(this.data.claims, now);
+  }
 
-  /** Hook: the file store persists after each change. */
-  protected async changed(): Promise<void> {}
+  /** Runs a read of `data`; the file store first picks up what other processes wrote. */
+  protected async read<R>(op: () => R): Promise<R> {
+    return op();
+  }
+
+  /** Runs a read-modify-write of `data`; the file store holds its lock around it and persists a change. */
+  protected async write<R>(op: () => { result: R; changed: boolean }): Promise<R> {
+    return op().result;
+  }
 }
 
 /**
