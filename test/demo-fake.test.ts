@@ -6,7 +6,7 @@ import { startFakePlexus } from './fakes/plexus.js';
 import { useFakePlexus } from './support/harness.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
-const fake = useFakePlexus({ seed: demoSeed(NOW), now: () => NOW, reset: true });
+const fake = useFakePlexus({ seed: demoSeed(NOW), now: () => NOW });
 
 async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH', p: string, body?: unknown) {
   const res = await request(fake.url + p, {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDemoGateway, type DemoGateway } from '../../src/demo/gateway.js';
 import { setPreloadedBody } from '../../src/demo/http.js';
+import { demoSeed } from '../../src/demo/seed.js';
 import type { DemoSeed } from '../../src/demo/types.js';
 
 export interface RequestMatch {
@@ -29,7 +30,8 @@ export type GarbageKind = 'html' | 'truncated' | 'wrong-shape' | 'empty';
 export interface FakePlexus {
   url: string;
   adminKey: string;
-  gateway: DemoGateway;
+  /** The gateway answering now (a fresh one after `resetState`). */
+  readonly gateway: DemoGateway;
   requests: RecordedRequest[];
   /** Highest number of concurrent requests seen. */
   maxInFlight: number;
@@ -45,6 +47,8 @@ export interface FakePlexus {
   dropConnection(match?: RequestMatch, times?: number): void;
   /** Clears faults, the request log and `maxInFlight`. */
   reset(): void;
+  /** Puts the gateway back to its seed: open streams end, and the next request or read of `gateway` gets a fresh one. */
+  resetState(): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,12 @@ const matches = (m: RequestMatch, method: string, path: string) =>
 
 export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed; now?: () => number } = {}): Promise<FakePlexus> {
   const adminKey = opts.adminKey ?? 'test-admin-key-0123456789abcdef';
-  const gateway = createDemoGateway({ adminKey, seed: opts.seed, now: opts.now });
+  const now = opts.now ?? Date.now;
+  const seed = opts.seed ?? demoSeed(now());
+  // Built on first use, so a test that never reaches Plexus does not pay for cloning the seed.
+  let current: DemoGateway | undefined;
+  const gateway = () => (current ??= createDemoGateway({ adminKey, seed, now }));
+  gateway();
   let faults: Fault[] = [];
   let delays: { ms: number; match: RequestMatch }[] = [];
   let inFlight = 0;
@@ -82,7 +91,9 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   const fake: FakePlexus = {
     url: '',
     adminKey,
-    gateway,
+    get gateway() {
+      return gateway();
+    },
     requests: [],
     maxInFlight: 0,
     get inFlight() {
@@ -123,6 +134,10 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       fake.requests.length = 0;
       fake.maxInFlight = inFlight;
     },
+    resetState() {
+      current?.shutdown();
+      current = undefined;
+    },
     close: async () => {},
   };
 
@@ -154,7 +169,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
         return;
       }
       setPreloadedBody(req, body);
-      gateway.handler(req, res);
+      gateway().handler(req, res);
     })().catch(() => res.socket?.destroy());
   });
   // Delayed answers still pending at close are dropped, so they cannot hold the process open.
@@ -170,7 +185,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   let closing: Promise<void> | undefined;
   fake.close = () => {
     closing ??= new Promise<void>((resolve) => {
-      gateway.shutdown();
+      current?.shutdown();
       for (const t of pending) clearTimeout(t);
       pending.clear();
       server.close(() => resolve());

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/actor.js';
@@ -66,6 +66,8 @@ export interface HarnessOptions {
   fakeFollowsClock?: boolean;
 }
 
+const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({ seed: opts.seed, adminKey: opts.adminKey, ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}) });
+
 /** The app wired to a Plexus fake the way main wires it: a masking logger that collects its lines, and a client. */
 export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: App } {
   const { fake, clock, config, logs } = opts;
@@ -74,9 +76,9 @@ export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfi
   return { logger, plexus, app: createApp({ config, plexus, logger, clock }) };
 }
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const clock = new FakeClock();
-  const fake = opts.fake ?? (await startFakePlexus({ seed: opts.seed, adminKey: opts.adminKey, ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}) }));
+export async function startHarness(opts: HarnessOptions & { clock?: FakeClock } = {}): Promise<Harness> {
+  const clock = opts.clock ?? new FakeClock();
+  const fake = opts.fake ?? (await startFakePlexus(fakeOptions(opts, clock)));
   const logs: string[] = [];
   const base = loadConfig({});
   const config: BotConfig = {
@@ -119,34 +121,58 @@ export const consoleAllSlackRead: AccessRule[] = [
   { platform: 'slack', tier: 'read' },
 ];
 
-/**
- * Something started before a file's tests and closed after them, read through a proxy so the file
- * can hold it in a const. Read it only inside tests and hooks.
- */
-function shared<T extends object>(name: string, start: () => Promise<T>, close: (t: T) => Promise<void>, reset?: (t: T) => void): T {
-  let current: T | undefined;
-  beforeAll(async () => {
-    current = await start();
-  });
-  afterAll(async () => {
-    if (current) await close(current);
-  });
-  if (reset) beforeEach(() => current && reset(current));
+/** Before each test: no faults, an empty request log, the gateway back to its seed. */
+export function freshFake(fake: FakePlexus): void {
+  fake.reset();
+  fake.resetState();
+}
+
+/** Reads `current()` through a proxy so a test file can hold it in a const; read it only inside tests and hooks. */
+function proxyTo<T extends object>(name: string, current: () => T | undefined): T {
   return new Proxy({} as T, {
     get(_target, key) {
-      if (!current) throw new Error(`The ${name} is not started: read ${String(key)} inside a test or a hook.`);
-      return Reflect.get(current, key);
+      const c = current();
+      if (!c) throw new Error(`The ${name} is not started: read ${String(key)} inside a test or a hook.`);
+      return Reflect.get(c, key);
     },
   });
 }
 
-/** One harness for the whole test file; the fake's faults and request log are cleared before each test (unless `reset: false`). */
-export function useHarness(opts: HarnessOptions & { reset?: boolean } = {}): Harness {
-  return shared('harness', () => startHarness(opts), (h) => h.close(), opts.reset === false ? undefined : (h) => h.fake.reset());
+/**
+ * A harness per test: a fresh app, client, log and clock (at T0) over fresh fake state. The fake's
+ * server is started once for the file (seeding it is the costly part) and put back to its seed before each test.
+ */
+export function useHarness(opts: HarnessOptions = {}): Harness {
+  const clock = new FakeClock();
+  let fake: FakePlexus | undefined;
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    fake = opts.fake ?? (await startFakePlexus(fakeOptions(opts, clock)));
+  });
+  beforeEach(async () => {
+    clock.t = T0;
+    freshFake(fake!);
+    current = await startHarness({ ...opts, fake: fake!, clock });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(async () => {
+    if (fake && !opts.fake) await fake.close();
+  });
+  return proxyTo('harness', () => current);
 }
 
-/** One Plexus fake for the whole test file, cleared before each test only with `reset: true`. */
-export function useFakePlexus(opts: Parameters<typeof startFakePlexus>[0] & { reset?: boolean } = {}): FakePlexus {
-  const { reset, ...fakeOpts } = opts;
-  return shared('Plexus fake', () => startFakePlexus(fakeOpts), (f) => f.close(), reset ? (f) => f.reset() : undefined);
+/** One Plexus fake for the whole test file, put back to its seed (faults and request log cleared) before each test. */
+export function useFakePlexus(opts: Parameters<typeof startFakePlexus>[0] = {}): FakePlexus {
+  let fake: FakePlexus | undefined;
+  beforeAll(async () => {
+    fake = await startFakePlexus(opts);
+  });
+  beforeEach(() => freshFake(fake!));
+  afterAll(async () => {
+    await fake?.close();
+  });
+  return proxyTo('Plexus fake', () => fake);
 }
