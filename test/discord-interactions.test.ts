@@ -10,7 +10,7 @@ beforeAll(async () => {
   h = await startDiscordHarness({ ttlSeconds: 60, discord: { buttonWaitMs: 300 } });
 });
 afterAll(() => h?.close());
-beforeEach(() => h.plexus.fake.reset());
+beforeEach(() => h.fresh());
 
 const str = (name: string, value: string): OptionInput => ({ name, type: 3, value });
 const run = (where: Where, line: string, more: OptionInput[] = []) => h.slash(where, ['run'], [str('command', line), ...more]);
