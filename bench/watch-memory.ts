@@ -14,6 +14,7 @@ import pino from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
+import { systemClock, type Clock } from '../src/core/clock.js';
 import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
 import { MemoryStore, startWatchers } from '../src/watch/index.js';
 
@@ -104,7 +105,7 @@ const mb = (b: number) => Math.round(b / 1024 / 1024);
 export async function watcherMemory(polls: number, keyCount: number): Promise<MemoryFigures> {
   const logger = pino({ level: 'silent' });
   let t = Date.parse('2026-11-26T12:00:00Z');
-  const clock = { now: () => t };
+  const clock: Clock = { ...systemClock, now: () => t };
   const config: BotConfig = { ...loadConfig({}), alerts: { pollSeconds: 60, channels: { slack: 'C0ONCALL' }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: ['*'] } };
   const app = createApp({ config, plexus: stubPlexus(keyCount, clock.now), logger, clock });
   let posts = 0;

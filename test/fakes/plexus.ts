@@ -47,7 +47,7 @@ export interface FakePlexus {
   dropConnection(match?: RequestMatch, times?: number): void;
   /** Clears faults, the request log and `maxInFlight`. */
   reset(): void;
-  /** Puts the gateway back to its seed: open streams end, and the next request or read of `gateway` gets a fresh one. */
+  /** Puts the gateway back to its seed: its open streams end and a fresh one answers from now on. */
   resetState(): void;
   close(): Promise<void>;
 }
@@ -80,10 +80,8 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   const adminKey = opts.adminKey ?? 'test-admin-key-0123456789abcdef';
   const now = opts.now ?? Date.now;
   const seed = opts.seed ?? demoSeed(now());
-  // Built on first use, so a test that never reaches Plexus does not pay for cloning the seed.
-  let current: DemoGateway | undefined;
-  const gateway = () => (current ??= createDemoGateway({ adminKey, seed, now }));
-  gateway();
+  const build = () => createDemoGateway({ adminKey, seed, now });
+  let gateway = build();
   let faults: Fault[] = [];
   let delays: { ms: number; match: RequestMatch }[] = [];
   let inFlight = 0;
@@ -92,7 +90,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
     url: '',
     adminKey,
     get gateway() {
-      return gateway();
+      return gateway;
     },
     requests: [],
     maxInFlight: 0,
@@ -135,8 +133,8 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       fake.maxInFlight = inFlight;
     },
     resetState() {
-      current?.shutdown();
-      current = undefined;
+      gateway.shutdown();
+      gateway = build();
     },
     close: async () => {},
   };
@@ -169,7 +167,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
         return;
       }
       setPreloadedBody(req, body);
-      gateway().handler(req, res);
+      gateway.handler(req, res);
     })().catch(() => res.socket?.destroy());
   });
   // Delayed answers still pending at close are dropped, so they cannot hold the process open.
@@ -185,7 +183,7 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   let closing: Promise<void> | undefined;
   fake.close = () => {
     closing ??= new Promise<void>((resolve) => {
-      current?.shutdown();
+      gateway.shutdown();
       for (const t of pending) clearTimeout(t);
       pending.clear();
       server.close(() => resolve());

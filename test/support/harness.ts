@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/actor.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, Timer } from '../../src/core/clock.js';
 import type { Outcome } from '../../src/core/pipeline.js';
 import type { AccessRule } from '../../src/core/policy.js';
 import type { DemoSeed } from '../../src/demo/types.js';
@@ -17,13 +17,34 @@ import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes
 /** Where every test clock starts. */
 export const T0 = Date.parse('2026-11-26T12:00:00Z');
 
+/** A clock that moves only when told; its timers run when `advance` reaches them (setting `t` runs none). */
 export class FakeClock implements Clock {
+  #timers: { at: number; seq: number; fn: () => void }[] = [];
+  #seq = 0;
   constructor(public t = T0) {}
   now(): number {
     return this.t;
   }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { at: this.t + Math.max(0, ms), seq: this.#seq++, fn };
+    this.#timers.push(timer);
+    return { cancel: () => void (this.#timers = this.#timers.filter((x) => x !== timer)) };
+  }
+  /** Timers not yet run or cancelled. */
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+  /** Moves time on by `ms`, running each timer due on the way at its own time, in order (also those they set). */
   advance(ms: number): void {
-    this.t += ms;
+    const until = this.t + ms;
+    for (;;) {
+      const due = this.#timers.filter((x) => x.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.#timers = this.#timers.filter((x) => x !== due);
+      this.t = Math.max(this.t, due.at);
+      due.fn();
+    }
+    this.t = until;
   }
 }
 
