@@ -18,7 +18,7 @@ import { startFakeDiscord, type FakeDiscord } from './fakes/discord-fake.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-api.js';
 import { buttonClick, postSigned } from './fakes/slack-signer.js';
-import { FakeClock, freshFake, T0 } from './support/harness.js';
+import { FakeClock, freshFake } from './support/harness.js';
 
 const SIGNING_SECRET = 'watch-e2e-signing-secret-5b1d';
 const ONCALL = 'C0ONCALL';
@@ -68,7 +68,7 @@ beforeAll(async () => {
 
 // Each test starts at T0 with the seeded Plexus state, new watchers over an empty store, and no Slack or Discord calls of its own yet.
 beforeEach(() => {
-  clock.t = T0;
+  clock.reset();
   freshFake(plexusFake);
   plexusFake.gateway.state.quotaSnapshots.clear(); // only the seeded cooldown alerts
   since = { slack: slack.calls.length, discord: discord.calls.length };

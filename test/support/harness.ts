@@ -30,6 +30,11 @@ export class FakeClock implements Clock {
     this.#timers.push(timer);
     return { cancel: () => void (this.#timers = this.#timers.filter((x) => x !== timer)) };
   }
+  /** Back to `t` with no timers (for the next test). */
+  reset(t = T0): void {
+    this.t = t;
+    this.#timers = [];
+  }
   /** Timers not yet run or cancelled. */
   get pendingTimers(): number {
     return this.#timers.length;
@@ -171,7 +176,7 @@ export function useHarness(opts: HarnessOptions = {}): Harness {
     fake = opts.fake ?? (await startFakePlexus(fakeOptions(opts, clock)));
   });
   beforeEach(async () => {
-    clock.t = T0;
+    clock.reset();
     freshFake(fake!);
     current = await startHarness({ ...opts, fake: fake!, clock });
   });
