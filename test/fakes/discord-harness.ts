@@ -54,7 +54,10 @@ export interface DiscordHarness {
   finished(id: string, timeoutMs?: number): Promise<void>;
   /** What the bot sent for an interaction, in order. */
   sent(id: string): Sent[];
-  /** For a beforeEach: the Plexus fake at its seed without faults, the clock at T0 without timers (the bot and the Discord fake's records stay). */
+  /**
+   * For a beforeEach: the Plexus fake at its seed without faults, the clock at T0 without timers
+   * (the bot and the Discord fake's records stay).
+   */
   fresh(): void;
   close(): Promise<void>;
 }

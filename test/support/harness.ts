@@ -92,7 +92,11 @@ export interface HarnessOptions {
   fakeFollowsClock?: boolean;
 }
 
-const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({ seed: opts.seed, adminKey: opts.adminKey, ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}) });
+const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({
+  seed: opts.seed,
+  adminKey: opts.adminKey,
+  ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}),
+});
 
 /** The app wired to a Plexus fake the way main wires it: a masking logger that collects its lines, and a client. */
 export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: App } {
