@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Tests must not depend on each other's order (each gets fresh fake state).
+    sequence: { shuffle: true },
   },
 });

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
+import { systemClock, type Clock } from '../src/core/clock.js';
 import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
 import { FileStore, MemoryStore } from '../src/watch/index.js';
 import { wireBot } from '../src/wiring.js';
@@ -114,7 +115,7 @@ const mb = (b: number) => Math.round(b / 1024 / 1024);
 export async function watcherMemory(polls: number, keyCount: number): Promise<MemoryFigures> {
   const logger = pino({ level: 'silent' });
   let t = Date.parse('2026-11-26T12:00:00Z');
-  const clock = { now: () => t };
+  const clock: Clock = { ...systemClock, now: () => t };
   const config: BotConfig = { ...loadConfig({}), alerts: { pollSeconds: 60, channels: { slack: 'C0ONCALL' }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: ['*'] } };
   const bot = wireBot({ config, plexus: stubPlexus(keyCount, clock.now), logger, clock });
   let posts = 0;

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { Pool } from 'undici';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { systemClock, type Clock } from '../src/core/clock.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { startFakePlexus } from '../test/fakes/plexus.js';
 import type { MemoryFigures } from './watch-memory.js';
@@ -36,7 +37,7 @@ interface DigestCost {
 /** One digest preview against a fake whose usage table holds `n` records: the seeded ones, cloned with spread-out times. */
 async function digestCost(n: number): Promise<DigestCost> {
   const t = Date.parse('2026-11-26T12:00:00Z');
-  const clock = { now: () => t };
+  const clock: Clock = { ...systemClock, now: () => t };
   const fake = await startFakePlexus({ now: clock.now });
   const state = fake.gateway.state;
   const template = state.usage;

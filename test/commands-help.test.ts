@@ -7,7 +7,6 @@ const h = useHarness({
     { platform: 'console', tier: 'destructive' },
     { platform: 'slack', channels: ['C0LLMOPS'], tier: 'read' },
   ],
-  reset: false,
 });
 
 const reader = slackUser('U0READER', 'C0LLMOPS');

@@ -34,6 +34,7 @@ describe('keys set', () => {
   });
 
   it('replacing a key says which fields it cleared, and warns about a short secret', async () => {
+    expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} comment="ACME integration"`))).toContain('Key partner-acme created');
     const o = await h.run('keys set partner-acme secret=short-secret-1');
     expect(h.text(o)).toContain('Key partner-acme replaced');
     expect(h.text(o)).toContain('comment: ACME integration → (unset)');

@@ -20,7 +20,8 @@ async function appAgainst(handler: Handler) {
   const logger = createLogger({ level: 'warn', secrets: () => [ADMIN_KEY], destination: { write: () => undefined } });
   const plexus = createPlexusClient({ baseUrl: server.url, adminKey: ADMIN_KEY, timeoutMs: 1000 });
   const base = loadConfig({});
-  const app = createApp({ config: { ...base, plexus: { baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 4, timeoutMs: 1000 }, access: null }, plexus, logger, clock: new FakeClock() });
+  const clock = new FakeClock();
+  const app = createApp({ config: { ...base, plexus: { baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 4, timeoutMs: 1000 }, access: null }, plexus, logger, clock });
   cleanup(async () => {
     await plexus.close();
     await server.close();
@@ -37,7 +38,7 @@ async function appAgainst(handler: Handler) {
       },
     });
   const nextPost = () => new Promise<void>((resolve) => (onPost = resolve));
-  return { server, run, posted, nextPost };
+  return { server, run, posted, nextPost, clock };
 }
 
 const sse = (res: ServerResponse) => {
@@ -79,15 +80,23 @@ describe('logs tail', () => {
 
   it('stops after the given seconds and says when nothing new came', async () => {
     let closed = false;
+    let pinged = false;
     const t = await appAgainst((_req, res) => {
       sse(res);
-      res.write('event: ping\ndata: \n\n');
+      res.write('event: ping\ndata: \n\n', () => (pinged = true));
       res.on('close', () => (closed = true));
     });
-    const started = Date.now();
-    const o = await t.run('logs tail seconds=1');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - started).toBeLessThan(3000);
+    let done = false;
+    const running = t.run('logs tail seconds=1').finally(() => (done = true));
+    await expect.poll(() => pinged).toBe(true);
+    t.clock.advance(999);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(closed).toBe(false);
+    t.clock.advance(1);
+    const o = await running;
+    expect(t.clock.pendingTimers).toBe(0);
+    expect(renderText(o.reply)).toContain('No new log lines in 1 s.');
     expect(renderText(o.reply)).toContain('No new log lines in 1');
     expect(renderText(o.reply)).toContain('`logging level` shows it');
     expect(t.posted).toEqual([]);

@@ -22,6 +22,10 @@ describe('providers set', () => {
   });
 
   it('replacing one says what the full replacement dropped', async () => {
+    const models = ['mistral-large-latest', 'codestral-latest'];
+    const body = { api_base_url: 'https://api.mistral.ai/v1', api_key: KEY, display_name: 'Mistral', models };
+    const created = await h.run(`providers set mistral ${JSON.stringify(body)}`);
+    expect(h.text(created)).toContain('Provider mistral created');
     const o = await h.run(`providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"${KEY}"}`);
     expect(h.text(o)).toContain('Provider mistral replaced');
     expect(h.text(o)).toContain('display_name: Mistral → (unset)');

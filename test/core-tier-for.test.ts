@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { args } from '../src/core/args.js';
 import { defineCommand } from '../src/core/command.js';
@@ -22,9 +22,9 @@ const setting = defineCommand({
   },
 });
 
-const h = useHarness({ reset: false });
+const h = useHarness();
 let pipeline: Pipeline;
-beforeAll(() => {
+beforeEach(() => {
   pipeline = new Pipeline(h.app.deps, new Registry([setting]), { rules: [{ platform: 'slack', tier: 'read' }, { platform: 'slack', users: ['U0WRITER'], tier: 'write' }] }, { confirmTtlSeconds: 60 });
 });
 

@@ -6,7 +6,7 @@ import { startFakePlexus } from './fakes/plexus.js';
 import { useFakePlexus } from './support/harness.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
-const fake = useFakePlexus({ seed: demoSeed(NOW), now: () => NOW, reset: true });
+const fake = useFakePlexus({ seed: demoSeed(NOW), now: () => NOW });
 
 async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH', p: string, body?: unknown) {
   const res = await request(fake.url + p, {
@@ -60,14 +60,16 @@ describe('fake Plexus', () => {
   });
 
   it('delay slows matching answers and maxInFlight sees the overlap', async () => {
-    fake.delay(60, { path: /config\/status/ });
+    fake.delay(400, { path: /config\/status/ });
     const t0 = performance.now();
-    await Promise.all([1, 2, 3].map(() => call('GET', '/v0/management/config/status')));
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
-    expect(fake.maxInFlight).toBe(3);
-    const t1 = performance.now();
-    await call('GET', '/v0/management/cooldowns');
-    expect(performance.now() - t1).toBeLessThan(55);
+    const slow = Promise.all([1, 2, 3].map(() => call('GET', '/v0/management/config/status')));
+    await expect.poll(() => fake.inFlight).toBe(3);
+    // An answer the delay does not match overtakes the three held ones.
+    expect((await call('GET', '/v0/management/cooldowns')).status).toBe(200);
+    expect(fake.inFlight).toBe(3);
+    await slow;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
+    expect(fake.maxInFlight).toBe(4);
   });
 
   it('reset clears faults, the request log and maxInFlight', async () => {

@@ -3,7 +3,7 @@
  * recorded Plexus samples, auth and scoping, quirks, streams and backups.
  */
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoGateway } from '../src/demo/gateway.js';
 import { demoSecrets, demoSeed } from '../src/demo/seed.js';
 import type { DemoSeed } from '../src/demo/types.js';
@@ -61,13 +61,17 @@ async function call(method: string, p: string, opts: { body?: unknown; key?: str
   return { status: res.status, body: body as Json & Json[], text, headers: res.headers };
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   seed = demoSeed(NOW);
   limitedSecret = (seed.keys['ci-pipeline'] as { secret: string }).secret;
+});
+
+// A gateway per test, so no test sees another's writes or warmed caches.
+beforeEach(async () => {
   gw = await startDemoGateway({ adminKey: ADMIN, seed, now: () => NOW, logIntervalMs: 20 });
 });
 
-afterAll(() => gw.close());
+afterEach(() => gw.close());
 
 describe('authentication and error formats', () => {
   it('answers 401 auth_error for a wrong, missing or Bearer-style key', async () => {

@@ -58,9 +58,10 @@ beforeAll(async () => {
   });
   bot.stderr!.on('data', (d) => (stderr += d));
   exit = new Promise((resolve) => bot.on('exit', (code) => resolve(code)));
+  // Up on both platforms (and listening for SIGTERM), so each test can run first or alone.
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
+    if (ok && stderr.includes('plexus-chatops is running')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the bot did not start: ${stderr}`);

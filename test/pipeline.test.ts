@@ -161,9 +161,14 @@ describe('Plexus failures become clear replies', () => {
     expect(o.status).toBe('ok');
     expect(h.calls().filter((r) => r.method === 'GET')).toHaveLength(3);
     h.fake.reset();
+    expect(h.state().providers.groq!.enabled).toBe(true);
     h.fake.failNext(1, 503, undefined, { method: 'PATCH' });
-    const w = await h.run('providers disable groq-nope');
+    const w = await h.run('providers disable groq');
     expect(w.status).toBe('error');
+    expect(h.text(w)).toContain('Plexus refused the request');
+    expect(h.text(w)).toContain('Internal server error');
+    expect(h.calls('PATCH').map((r) => r.path)).toEqual(['/v0/management/providers/groq']);
+    expect(h.state().providers.groq!.enabled).toBe(true);
   });
 
   it('a server 4xx is shown with the server message', async () => {

@@ -3,7 +3,8 @@
  * adapters post to the Slack and Discord fakes, and a click on the alert's
  * "Clear cooldown" button in Slack clears the cooldown on the Plexus fake.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDiscord, type DiscordHandle } from '../adapters/discord/index.js';
 import { startSlack, type SlackHandle } from '../adapters/slack/index.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
@@ -12,12 +13,12 @@ import { createPlexusClient } from '../src/plexus/client.js';
 import type { PlexusApi } from '../src/plexus/types.js';
 import type { AlertRecord } from '../src/watch/alert-model.js';
 import { MemoryStore, type Watchers } from '../src/watch/index.js';
-import { wireBot } from '../src/wiring.js';
+import { wireBot, type Bot } from '../src/wiring.js';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord-fake.js';
 import { startFakePlexus, type FakePlexus } from './fakes/plexus.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-api.js';
 import { buttonClick, postSigned } from './fakes/slack-signer.js';
-import { FakeClock } from './support/harness.js';
+import { FakeClock, freshFake } from './support/harness.js';
 
 const SIGNING_SECRET = 'watch-e2e-signing-secret-5b1d';
 const ONCALL = 'C0ONCALL';
@@ -32,18 +33,22 @@ let slackBot: SlackHandle;
 let discordBot: DiscordHandle;
 let watchers: Watchers;
 let discordChannel: string;
+let app: Bot;
+let config: BotConfig;
+let logger: Logger;
 const logs: string[] = [];
+/** Where the Slack and Discord call logs stood when the test began. */
+let since = { slack: 0, discord: 0 };
 
 beforeAll(async () => {
   clock = new FakeClock();
   plexusFake = await startFakePlexus({ now: () => clock.now() });
-  plexusFake.gateway.state.quotaSnapshots.clear(); // only the seeded cooldown alerts
   slack = await startFakeSlack();
   discord = await startFakeDiscord();
   discordChannel = discord.guild.channels[0]!.id;
   const platformRole = discord.guild.roles[0]!.id;
-  const logger = createLogger({ level: 'debug', secrets: () => [plexusFake.adminKey, slack.botToken, discord.token, SIGNING_SECRET], destination: { write: (l: string) => void logs.push(l) } });
-  const config: BotConfig = {
+  logger = createLogger({ level: 'debug', secrets: () => [plexusFake.adminKey, slack.botToken, discord.token, SIGNING_SECRET], destination: { write: (l: string) => void logs.push(l) } });
+  config = {
     ...loadConfig({}),
     plexus: { baseUrl: plexusFake.url, adminKey: plexusFake.adminKey, concurrency: 4, timeoutMs: 2000 },
     slack: { botToken: slack.botToken, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
@@ -56,14 +61,25 @@ beforeAll(async () => {
     digests: [{ name: 'daily', schedule: '0 9 * * *', timezone: 'UTC', range: 'day', channels: { slack: OPS, discord: discordChannel } }],
   };
   plexus = createPlexusClient({ baseUrl: plexusFake.url, adminKey: plexusFake.adminKey, logger, retryMinMs: 1, timeoutMs: 2000, concurrency: 4 });
-  const app = wireBot({ config, plexus, logger, clock });
+  app = wireBot({ config, plexus, logger, clock });
   slackBot = await startSlack({ app, config, logger, port: 0, host: '127.0.0.1', clientOptions: { retryConfig: { retries: 0 } } });
   discordBot = await startDiscord({ app, config, logger, readyTimeoutMs: 5000 });
+});
+
+// Each test starts at T0 with the seeded Plexus state, new watchers over an empty store, and no Slack or Discord calls of its own yet.
+beforeEach(() => {
+  clock.reset();
+  freshFake(plexusFake);
+  plexusFake.gateway.state.quotaSnapshots.clear(); // only the seeded cooldown alerts
+  since = { slack: slack.calls.length, discord: discord.calls.length };
   watchers = app.startWatchers({ posters: [slackBot.poster, discordBot.poster], store: new MemoryStore(() => clock.now()), autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await watchers?.stop();
+});
+
+afterAll(async () => {
   await slackBot?.stop();
   await discordBot?.stop();
   await plexus?.close();
@@ -73,7 +89,9 @@ afterAll(async () => {
 });
 
 const json = (v: unknown) => JSON.stringify(v);
-const discordPosts = (channel: string) => discord.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channel}/messages`);
+const discordCalls = () => discord.calls.slice(since.discord);
+const slackCalls = (method: string) => slack.calls.slice(since.slack).filter((c) => c.method === method);
+const discordPosts = (channel: string) => discordCalls().filter((c) => c.method === 'POST' && c.path === `/channels/${channel}/messages`);
 
 interface SlackButton {
   action_id: string;
@@ -92,7 +110,7 @@ function buttonIn(blocks: unknown, label: string): SlackButton | undefined {
 describe('alerts and digests over Slack and Discord', () => {
   it('posts a cooldown alert to both alert channels; Clear cooldown in Slack clears it on Plexus; the messages turn resolved', async () => {
     await watchers.tick();
-    const posted = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ONCALL);
+    const posted = slackCalls('chat.postMessage').filter((c) => c.args.channel === ONCALL);
     expect(posted).toHaveLength(1);
     expect(json(posted[0]!.args.blocks)).toContain('Cooldown: groq/llama-3.3-70b-versatile');
     const toDiscord = discordPosts(discordChannel);
@@ -105,7 +123,7 @@ describe('alerts and digests over Slack and Discord', () => {
     // A second poll posts nothing new.
     clock.advance(60_000);
     await watchers.tick();
-    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ONCALL)).toHaveLength(1);
+    expect(slackCalls('chat.postMessage').filter((c) => c.args.channel === ONCALL)).toHaveLength(1);
     expect(discordPosts(discordChannel)).toHaveLength(1);
 
     const button = buttonIn(posted[0]!.args.blocks, 'Clear cooldown');
@@ -119,22 +137,25 @@ describe('alerts and digests over Slack and Discord', () => {
 
     clock.advance(60_000);
     await watchers.tick();
-    const updates = slack.callsTo('chat.update').filter((c) => c.args.channel === ONCALL);
+    const updates = slackCalls('chat.update').filter((c) => c.args.channel === ONCALL);
     expect(updates).toHaveLength(1);
     const alert = await watchers.store.get<AlertRecord>('alert:cooldown:groq/llama-3.3-70b-versatile');
     expect(updates[0]!.args.ts).toBe(alert!.value.messages[`slack:${ONCALL}`]!.messageId);
     expect(json(updates[0]!.args.blocks)).toContain('Resolved: cooldown groq/llama-3.3-70b-versatile');
-    const edits = discord.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${discordChannel}/messages/`));
+    const edits = discordCalls().filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${discordChannel}/messages/`));
     expect(edits).toHaveLength(1);
     expect(edits[0]!.status).toBe(200);
     expect(json(edits[0]!.body)).toContain('Resolved: cooldown groq/llama-3.3-70b-versatile');
   });
 
   it('posts the digest to its channels on schedule, once', async () => {
+    // The watchers first see the digest the day before; nothing is owed for times before that.
+    await watchers.tick();
+    expect(slackCalls('chat.postMessage').filter((c) => c.args.channel === OPS)).toHaveLength(0);
     clock.t = Date.parse('2026-11-27T09:00:10Z');
     await watchers.tick();
     await watchers.tick();
-    const toSlack = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === OPS);
+    const toSlack = slackCalls('chat.postMessage').filter((c) => c.args.channel === OPS);
     expect(toSlack).toHaveLength(1);
     expect(json(toSlack[0]!.args.blocks)).toContain('Digest \\"daily\\": last 24 h');
     const toDiscord = discordPosts(discordChannel).filter((c) => json(c.body).includes('Digest \\"daily\\"'));

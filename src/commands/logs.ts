@@ -74,11 +74,12 @@ export const logsTail = defineCommand({
     const keep = (l: LogLine) => level === undefined || levelRank(l.level) <= levelRank(level);
     const ctrl = new AbortController();
     let end = 'closed' as End;
-    const deadline = setTimeout(() => {
+    const clock = ctx.deps.clock;
+    const deadline = clock.setTimeout(() => {
       end = 'time';
       ctrl.abort();
     }, seconds * 1000);
-    const started = performance.now();
+    const started = clock.now();
     const received: LogLine[] = [];
     let pending: string[] = [];
     let posting = Promise.resolve();
@@ -119,11 +120,11 @@ export const logsTail = defineCommand({
       } else if (received.length > 0 && isBotError(e)) broken = e.message;
       else throw e;
     } finally {
-      clearTimeout(deadline);
+      deadline.cancel();
       flush();
       await posting;
     }
-    const took = (performance.now() - started) / 1000;
+    const took = (clock.now() - started) / 1000;
     const tookText = `${formatNumber(took, 1)} s`;
     if (ctx.json) return jsonReply(`Log lines (${received.length})`, { lines: received, seconds: Number(took.toFixed(1)), ended: broken ? 'broken' : end });
     const filter = level ? ` at ${level} or worse` : '';

@@ -1,5 +1,18 @@
-export interface Clock {
-  now(): number;
+/** A pending timer of a Clock; cancelling one that already ran does nothing. */
+export interface Timer {
+  cancel(): void;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export interface Clock {
+  now(): number;
+  /** Calls `fn` once `ms` of this clock's time have passed (a test clock: when it is advanced that far). */
+  setTimeout(fn: () => void, ms: number): Timer;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  },
+};

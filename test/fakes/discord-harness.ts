@@ -2,7 +2,7 @@
 import { startDiscord, type DiscordHandle, type DiscordOptions } from '../../adapters/discord/index.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { AccessRule } from '../../src/core/policy.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { freshFake, startHarness, type Harness } from '../support/harness.js';
 import { startFakeDiscord, type FakeDiscord } from './discord-fake.js';
 import { slashCommand, user, type FakeUser, type OptionInput, type Where } from './discord-payloads.js';
 import { EPHEMERAL, type UploadedFile } from './discord-rest.js';
@@ -54,6 +54,11 @@ export interface DiscordHarness {
   finished(id: string, timeoutMs?: number): Promise<void>;
   /** What the bot sent for an interaction, in order. */
   sent(id: string): Sent[];
+  /**
+   * For a beforeEach: the Plexus fake at its seed without faults, the clock at T0 without timers
+   * (the bot and the Discord fake's records stay).
+   */
+  fresh(): void;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,10 @@ export async function startDiscordHarness(opts: { ttlSeconds?: number; timeoutMs
     },
     at: (who) => where(who),
     dm: (who) => ({ user: people[who], channelId: `7${people[who].id.slice(1)}` }),
+    fresh() {
+      freshFake(plexus.fake);
+      plexus.clock.reset();
+    },
     async close() {
       await bot.stop();
       await discord.close();

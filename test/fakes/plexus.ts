@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDemoGateway, type DemoGateway } from '../../src/demo/gateway.js';
 import { setPreloadedBody } from '../../src/demo/http.js';
+import { demoSeed } from '../../src/demo/seed.js';
 import type { DemoSeed } from '../../src/demo/types.js';
 
 export interface RequestMatch {
@@ -29,7 +30,8 @@ export type GarbageKind = 'html' | 'truncated' | 'wrong-shape' | 'empty';
 export interface FakePlexus {
   url: string;
   adminKey: string;
-  gateway: DemoGateway;
+  /** The gateway answering now (a fresh one after `resetState`). */
+  readonly gateway: DemoGateway;
   requests: RecordedRequest[];
   /** Highest number of concurrent requests seen. */
   maxInFlight: number;
@@ -45,6 +47,8 @@ export interface FakePlexus {
   dropConnection(match?: RequestMatch, times?: number): void;
   /** Clears faults, the request log and `maxInFlight`. */
   reset(): void;
+  /** Puts the gateway back to its seed: its open streams end and a fresh one answers from now on. */
+  resetState(): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,10 @@ const matches = (m: RequestMatch, method: string, path: string) =>
 
 export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed; now?: () => number } = {}): Promise<FakePlexus> {
   const adminKey = opts.adminKey ?? 'test-admin-key-0123456789abcdef';
-  const gateway = createDemoGateway({ adminKey, seed: opts.seed, now: opts.now });
+  const now = opts.now ?? Date.now;
+  const seed = opts.seed ?? demoSeed(now());
+  const build = () => createDemoGateway({ adminKey, seed, now });
+  let gateway = build();
   let faults: Fault[] = [];
   let delays: { ms: number; match: RequestMatch }[] = [];
   let inFlight = 0;
@@ -82,7 +89,9 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   const fake: FakePlexus = {
     url: '',
     adminKey,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
     requests: [],
     maxInFlight: 0,
     get inFlight() {
@@ -122,6 +131,10 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       delays = [];
       fake.requests.length = 0;
       fake.maxInFlight = inFlight;
+    },
+    resetState() {
+      gateway.shutdown();
+      gateway = build();
     },
     close: async () => {},
   };

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/actor.js';
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock, Timer } from '../../src/core/clock.js';
 import type { Outcome } from '../../src/core/pipeline.js';
 import type { AccessRule } from '../../src/core/policy.js';
 import type { DemoSeed } from '../../src/demo/types.js';
@@ -17,13 +17,39 @@ import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes
 /** Where every test clock starts. */
 export const T0 = Date.parse('2026-11-26T12:00:00Z');
 
+/** A clock that moves only when told; its timers run when `advance` reaches them (setting `t` runs none). */
 export class FakeClock implements Clock {
+  #timers: { at: number; seq: number; fn: () => void }[] = [];
+  #seq = 0;
   constructor(public t = T0) {}
   now(): number {
     return this.t;
   }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { at: this.t + Math.max(0, ms), seq: this.#seq++, fn };
+    this.#timers.push(timer);
+    return { cancel: () => void (this.#timers = this.#timers.filter((x) => x !== timer)) };
+  }
+  /** Back to `t` with no timers (for the next test). */
+  reset(t = T0): void {
+    this.t = t;
+    this.#timers = [];
+  }
+  /** Timers not yet run or cancelled. */
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+  /** Moves time on by `ms`, running each timer due on the way at its own time, in order (also those they set). */
   advance(ms: number): void {
-    this.t += ms;
+    const until = this.t + ms;
+    for (;;) {
+      const due = this.#timers.filter((x) => x.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.#timers = this.#timers.filter((x) => x !== due);
+      this.t = Math.max(this.t, due.at);
+      due.fn();
+    }
+    this.t = until;
   }
 }
 
@@ -66,6 +92,12 @@ export interface HarnessOptions {
   fakeFollowsClock?: boolean;
 }
 
+const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({
+  seed: opts.seed,
+  adminKey: opts.adminKey,
+  ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}),
+});
+
 /** The bot wired to a Plexus fake the way main wires it (src/wiring.ts): a masking logger that collects its lines, and a client. */
 export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: Bot } {
   const { fake, clock, config, logs } = opts;
@@ -74,9 +106,9 @@ export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfi
   return { logger, plexus, app: wireBot({ config, plexus, logger, clock }) };
 }
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const clock = new FakeClock();
-  const fake = opts.fake ?? (await startFakePlexus({ seed: opts.seed, adminKey: opts.adminKey, ...(opts.fakeFollowsClock ? { now: () => clock.now() } : {}) }));
+export async function startHarness(opts: HarnessOptions & { clock?: FakeClock } = {}): Promise<Harness> {
+  const clock = opts.clock ?? new FakeClock();
+  const fake = opts.fake ?? (await startFakePlexus(fakeOptions(opts, clock)));
   const logs: string[] = [];
   const base = loadConfig({});
   const config: BotConfig = {
@@ -119,34 +151,58 @@ export const consoleAllSlackRead: AccessRule[] = [
   { platform: 'slack', tier: 'read' },
 ];
 
-/**
- * Something started before a file's tests and closed after them, read through a proxy so the file
- * can hold it in a const. Read it only inside tests and hooks.
- */
-function shared<T extends object>(name: string, start: () => Promise<T>, close: (t: T) => Promise<void>, reset?: (t: T) => void): T {
-  let current: T | undefined;
-  beforeAll(async () => {
-    current = await start();
-  });
-  afterAll(async () => {
-    if (current) await close(current);
-  });
-  if (reset) beforeEach(() => current && reset(current));
+/** Before each test: no faults, an empty request log, the gateway back to its seed. */
+export function freshFake(fake: FakePlexus): void {
+  fake.reset();
+  fake.resetState();
+}
+
+/** Reads `current()` through a proxy so a test file can hold it in a const; read it only inside tests and hooks. */
+function proxyTo<T extends object>(name: string, current: () => T | undefined): T {
   return new Proxy({} as T, {
     get(_target, key) {
-      if (!current) throw new Error(`The ${name} is not started: read ${String(key)} inside a test or a hook.`);
-      return Reflect.get(current, key);
+      const c = current();
+      if (!c) throw new Error(`The ${name} is not started: read ${String(key)} inside a test or a hook.`);
+      return Reflect.get(c, key);
     },
   });
 }
 
-/** One harness for the whole test file; the fake's faults and request log are cleared before each test (unless `reset: false`). */
-export function useHarness(opts: HarnessOptions & { reset?: boolean } = {}): Harness {
-  return shared('harness', () => startHarness(opts), (h) => h.close(), opts.reset === false ? undefined : (h) => h.fake.reset());
+/**
+ * A harness per test: a fresh app, client, log and clock (at T0) over fresh fake state. The fake's
+ * server is started once for the file (seeding it is the costly part) and put back to its seed before each test.
+ */
+export function useHarness(opts: HarnessOptions = {}): Harness {
+  const clock = new FakeClock();
+  let fake: FakePlexus | undefined;
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    fake = opts.fake ?? (await startFakePlexus(fakeOptions(opts, clock)));
+  });
+  beforeEach(async () => {
+    clock.reset();
+    freshFake(fake!);
+    current = await startHarness({ ...opts, fake: fake!, clock });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(async () => {
+    if (fake && !opts.fake) await fake.close();
+  });
+  return proxyTo('harness', () => current);
 }
 
-/** One Plexus fake for the whole test file, cleared before each test only with `reset: true`. */
-export function useFakePlexus(opts: Parameters<typeof startFakePlexus>[0] & { reset?: boolean } = {}): FakePlexus {
-  const { reset, ...fakeOpts } = opts;
-  return shared('Plexus fake', () => startFakePlexus(fakeOpts), (f) => f.close(), reset ? (f) => f.reset() : undefined);
+/** One Plexus fake for the whole test file, put back to its seed (faults and request log cleared) before each test. */
+export function useFakePlexus(opts: Parameters<typeof startFakePlexus>[0] = {}): FakePlexus {
+  let fake: FakePlexus | undefined;
+  beforeAll(async () => {
+    fake = await startFakePlexus(opts);
+  });
+  beforeEach(() => freshFake(fake!));
+  afterAll(async () => {
+    await fake?.close();
+  });
+  return proxyTo('Plexus fake', () => fake);
 }

@@ -17,6 +17,7 @@ import { KeyedQueues } from '../../adapters/slack/conversation.js';
 import { SlackChannelPoster } from '../../adapters/slack/channel-poster.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { DeliveryStep } from '../../src/watch/delivery.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
 import { wireBot } from '../../src/wiring.js';
@@ -36,7 +37,7 @@ const config: BotConfig = {
 };
 const logger = createLogger({ level: 'warn', secrets: () => [adminKey], destination: process.stderr });
 const plexus = createPlexusClient({ baseUrl: env('PLEXUS_URL'), adminKey, logger, retryMinMs: 1, timeoutMs: 2000, concurrency: 4 });
-const clock = { now: () => Date.now() };
+const clock = systemClock;
 const bot = wireBot({ config, plexus, logger, clock });
 const client = new webApi.WebClient(env('SLACK_BOT_TOKEN'), { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 } });
 const poster = new SlackChannelPoster(client, new KeyedQueues());
