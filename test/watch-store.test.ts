@@ -59,10 +59,9 @@ describe('state store', () => {
     expect((await file.get<string>('first'))?.value).toBe(['w1', 'w2'][results.findIndex((r) => r.first)]);
     const won = results.flatMap((r) => r.claims);
     expect(won.sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
-    // They ran at once (each began before the other ended), and each won some of the keys they both went for.
+    // They ran at once (each began before the other ended). Who wins which key is up to the scheduler.
     const [one, two] = results as [Result, Result];
     expect(one.startedAt < two.endedAt && two.startedAt < one.endedAt).toBe(true);
-    expect(results.every((r) => r.claims.length > 0)).toBe(true);
     for (const [i, r] of results.entries()) for (const c of r.claims) expect((await file.completed(`c:${c}`))?.result).toBe(`w${i + 1}`);
   }, 90_000);
 
