@@ -17,7 +17,7 @@ import pino from 'pino';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { ChannelPoster } from '../src/core/channel-poster.js';
 import { systemClock, type Clock } from '../src/core/clock.js';
-import type { PlexusApi, RequestOptions } from '../src/plexus/types.js';
+import type { PlexusApi, RequestOptions } from '../src/base/plexus-api.js';
 import { FileStore, MemoryStore } from '../src/watch/index.js';
 import { wireBot } from '../src/wiring.js';
 

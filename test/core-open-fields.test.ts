@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { buildArgs } from '../src/core/args-build.js';
 import { bool, int, list, word } from '../src/core/args.js';
 import { defineCommand } from '../src/core/command.js';
-import { BotError } from '../src/core/errors.js';
+import { BotError } from '../src/base/errors.js';
 import type { FieldValues } from '../src/core/open-fields.js';
 import { parseLine } from '../src/core/parse.js';
 import { openArgs } from '../src/commands/body-args.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from '../src/core/parse.js';
-import { BotError } from '../src/core/errors.js';
+import { BotError } from '../src/base/errors.js';
 
 describe('parseLine', () => {
   it('splits words, name=value pairs and flags', () => {

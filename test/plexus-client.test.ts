@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BotError } from '../src/core/errors.js';
+import { BotError } from '../src/base/errors.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { PlexusHttpError } from '../src/plexus/errors.js';
 import { mgmtPath, slug } from '../src/plexus/path.js';

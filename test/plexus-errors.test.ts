@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotError, type FieldIssue } from '../src/core/errors.js';
+import { BotError, type FieldIssue } from '../src/base/errors.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import {
   PlexusHttpError,
@@ -10,7 +10,7 @@ import {
   redactSecrets,
   statusLine,
 } from '../src/plexus/errors.js';
-import type { HttpMethod, PlexusApi } from '../src/plexus/types.js';
+import type { HttpMethod, PlexusApi } from '../src/base/plexus-api.js';
 import { caught, sendJson, startServer, type TestServer } from './support/test-server.js';
 import { loadSample } from './support/samples.js';
 

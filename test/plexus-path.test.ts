@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotError } from '../src/core/errors.js';
+import { BotError } from '../src/base/errors.js';
 import { parseRetryAfter } from '../src/plexus/network.js';
 import { buildQuery, mgmtPath, mgmtPathKeepSlashes, slashSegment, slug, stripQuery, systemPath, withQuery } from '../src/plexus/path.js';
 

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { BotError } from '../src/core/errors.js';
+import { BotError } from '../src/base/errors.js';
 import { createPlexusClient } from '../src/plexus/client.js';
 import { PlexusHttpError } from '../src/plexus/errors.js';
 import { systemPath } from '../src/plexus/path.js';
-import type { PlexusApi } from '../src/plexus/types.js';
+import type { PlexusApi } from '../src/base/plexus-api.js';
 import { useClientRig } from './support/client-rig.js';
 import { caught, closedPort, sendJson } from './support/test-server.js';
 

@@ -11,7 +11,7 @@ import { commands } from '../src/commands/index.js';
 import { catalog } from '../src/core/catalog.js';
 import type { App } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
-import type { PlexusApi } from '../src/plexus/types.js';
+import type { PlexusApi } from '../src/base/plexus-api.js';
 import { renderText } from '../src/render/text.js';
 import type { FakePlexus } from './fakes/plexus.js';
 import { consoleAllSlackRead, consoleUser, FakeClock, useFakePlexus, useHarness, wireApp } from './support/harness.js';
@@ -359,7 +359,6 @@ describe('digest now: a section it cannot read is named, with the field', () => 
 
   it.each(cases)('%s', async (_key, method, path, c) => {
     const route = routeOf(path);
-    const line = c.line.includes('{archive}') ? c.line.replace('{archive}', await fullArchive()) : c.line;
     for (const [body, field] of badBodies(c)) {
       const sent = JSON.stringify(body);
       fake.reset();

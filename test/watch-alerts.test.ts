@@ -7,7 +7,7 @@ import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
 import type { UsageRecord } from '../src/demo/types.js';
 import { mgmtPath } from '../src/plexus/path.js';
-import type { PlexusApi } from '../src/plexus/types.js';
+import type { PlexusApi } from '../src/base/plexus-api.js';
 import { renderText } from '../src/render/text.js';
 import { alertKey, type AlertRecord, type QuotaView } from '../src/watch/alert-model.js';
 import { FileStore, MemoryStore, type StateStore, type Watchers } from '../src/watch/index.js';

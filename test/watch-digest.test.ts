@@ -3,7 +3,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
 import type { UsageRecord } from '../src/demo/types.js';
-import type { PlexusApi } from '../src/plexus/types.js';
+import type { PlexusApi } from '../src/base/plexus-api.js';
 import { SPARK_CHARS } from '../src/render/sparkline.js';
 import { renderText } from '../src/render/text.js';
 import { MemoryStore, type StateStore, type Watchers } from '../src/watch/index.js';

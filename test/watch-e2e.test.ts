@@ -10,7 +10,7 @@ import { startSlack, type SlackHandle } from '../adapters/slack/index.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createPlexusClient } from '../src/plexus/client.js';
-import type { PlexusApi } from '../src/plexus/types.js';
+import type { PlexusApi } from '../src/base/plexus-api.js';
 import type { AlertRecord } from '../src/watch/alert-model.js';
 import { MemoryStore, type Watchers } from '../src/watch/index.js';
 import { wireBot, type Bot } from '../src/wiring.js';

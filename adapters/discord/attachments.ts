@@ -1,7 +1,7 @@
 /** Files sent with a slash command (restore's backup), fetched from Discord's CDN with a size bound. */
 import { request } from 'undici';
 import type { Attachment } from '../../src/core/command.js';
-import { BotError } from '../../src/core/errors.js';
+import { BotError } from '../../src/base/errors.js';
 import { formatBytes } from '../../src/render/format.js';
 
 export interface AttachmentRef {

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { mgmtPath } from '../../src/plexus/path.js';
 import * as S from '../../src/plexus/schemas.js';
-import type { PlexusApi } from '../../src/plexus/types.js';
+import type { PlexusApi } from '../../src/base/plexus-api.js';
 import type { LookupKind } from './command-options.js';
 
 type NameSource = Exclude<LookupKind, 'commands'>;

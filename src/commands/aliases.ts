@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { isPlexusHttpError, PlexusHttpError } from '../plexus/errors.js';
 import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';

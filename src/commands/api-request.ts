@@ -1,9 +1,9 @@
 import type { Command } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { isGlobalFlag } from '../core/global-flags.js';
 import { parseLine } from '../core/parse.js';
 import { apiPath, slug } from '../plexus/path.js';
-import type { QueryValue, RawResponse } from '../plexus/types.js';
+import type { QueryValue, RawResponse } from '../base/plexus-api.js';
 import { formatBytes, formatNumber } from '../render/format.js';
 import { KEY_NAME_FIELDS, maskDeep, maskTokenPatterns, type MaskOptions } from '../render/mask.js';
 import { code, context, text, type Block } from '../render/reply.js';

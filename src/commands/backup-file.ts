@@ -4,8 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ArchiveError, gunzipBounded, unpackTarGz, type UnpackLimits } from '../archive/tar-gz.js';
 import type { RunContext } from '../core/command.js';
-import { BotError } from '../core/errors.js';
-import { isRecord } from '../core/is-record.js';
+import { BotError } from '../base/errors.js';
+import { isRecord } from '../base/is-record.js';
 
 /** A backup as read from a file: the config envelope, and table row counts for a full archive. */
 export interface BackupFile {

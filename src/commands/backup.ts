@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, flag } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
-import { BotError, isBotError } from '../core/errors.js';
+import { BotError, isBotError } from '../base/errors.js';
 import { errorCode } from '../plexus/network.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
@@ -11,7 +11,7 @@ import { loadBackup, parseBackup, plannedBackup, type BackupFile } from './backu
 import { byActor, plural } from './changes.js';
 import { fileStamp } from './config.js';
 import { LOG_COUNT_CALLS, logCounts } from './logging.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 const BACKUP = mgmtPath('backup');
 const RESTORE = mgmtPath('restore');

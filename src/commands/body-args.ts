@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldValues } from '../core/open-fields.js';
 import { isSecretField } from '../render/mask.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 export type { FieldSpec } from '../core/open-fields.js';
 

@@ -8,7 +8,7 @@ import { context, fields, reply, type Field } from '../render/reply.js';
 import { showValue } from './changes.js';
 import { configSectionCommands } from './config-sections.js';
 import { jsonReply } from './json-reply.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 const STATUS = mgmtPath('config', 'status');
 const CONFIG = mgmtPath('config');

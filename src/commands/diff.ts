@@ -1,7 +1,7 @@
 import { isSecretField } from '../render/mask.js';
 import { type Block } from '../render/reply.js';
 import { changeBlock, showValue } from './changes.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 const MAX_LINES = 30;
 const MAX_DEPTH = 4;

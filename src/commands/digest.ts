@@ -1,7 +1,7 @@
 import { args, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
 import type { DigestsApi } from '../core/deps.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import { DASH, formatTimestamp } from '../render/format.js';
 import { context, reply, table, text } from '../render/reply.js';

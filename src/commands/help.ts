@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args } from '../core/args.js';
 import { defineCommand, TIERS, tierRank, usageLine, type Command, type Tier } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { closestCommands } from '../core/registry.js';
 import { context, fields, reply, text } from '../render/reply.js';
 import type { Reply } from '../render/reply.js';

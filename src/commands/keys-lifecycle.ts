@@ -1,5 +1,5 @@
 import { args, word } from '../core/args.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { defineCommand } from '../core/command.js';
 import { isPlexusHttpError } from '../plexus/errors.js';
 import { mgmtPath } from '../plexus/path.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { args, bool, int, list, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';

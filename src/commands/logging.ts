@@ -3,7 +3,7 @@ import { args, list } from '../core/args.js';
 import { defineCommand, type ApiCall } from '../core/command.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import { formatNumber } from '../render/format.js';
 import { context, fields, reply, text } from '../render/reply.js';
 import { byActor } from './changes.js';

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
 import { args, int } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
-import { isBotError } from '../core/errors.js';
+import { isBotError } from '../base/errors.js';
 import { systemPath } from '../plexus/path.js';
 import { formatNumber } from '../render/format.js';
 import { maskDeep, maskTokenPatterns } from '../render/mask.js';

@@ -1,9 +1,9 @@
 import { distance } from 'fastest-levenshtein';
 import type { Tier } from '../core/command.js';
 import type { Deps } from '../core/deps.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { isNotFound } from '../plexus/not-found.js';
-import type { HttpMethod, PlexusApi } from '../plexus/types.js';
+import type { HttpMethod, PlexusApi } from '../base/plexus-api.js';
 
 /** Where Plexus publishes its own (dereferenced) OpenAPI document. */
 export const OPENAPI_PATH = '/.well-known/plexus/openapi.json';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, bool, flag, int, list, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath, slug } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH } from '../render/format.js';

@@ -1,6 +1,6 @@
 import { args, word } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { isNotFound } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { formatNumber } from '../render/format.js';
 
 /** Where request-keyed records (usage rows, errors, debug traces) are read from. */

@@ -1,6 +1,6 @@
 import { args, word } from '../core/args.js';
 import { defineCommand } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatDuration, formatMoney, formatNumber, formatPercent, formatRelative } from '../render/format.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { args, int, list } from '../core/args.js';
 import { defineCommand, type RunContext } from '../core/command.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
 import { DASH, formatChange, formatDuration, formatMoney, formatNumber, formatPercent, formatTimestamp } from '../render/format.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { usageLine, type Command } from './command.js';
-import { BotError, type FieldIssue } from './errors.js';
+import { BotError, type FieldIssue } from '../base/errors.js';
 import { collectFields } from './open-fields.js';
 import type { ParsedLine } from './parse.js';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { BotError, type FieldIssue } from './errors.js';
-import { isRecord } from './is-record.js';
+import { BotError, type FieldIssue } from '../base/errors.js';
+import { isRecord } from '../base/is-record.js';
 import type { ParsedLine } from './parse.js';
 
 /** Fields a command takes as `name=value`, each with the schema that types it; dotted names reach into an object field. */

@@ -1,4 +1,4 @@
-import { BotError } from './errors.js';
+import { BotError } from '../base/errors.js';
 
 /** A command line split by the grammar of the command language (see README). */
 export interface ParsedLine {

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -3,7 +3,7 @@ import { readSection, SECTIONS } from './config-sections.js';
 import type { DemoState } from './state.js';
 import type { AliasConfig, KeyConfig, McpServerConfig, Obj, ProviderConfig, UserQuotaDef } from './types.js';
 import { keysMap, normalizeAlias, normalizeMcpServer, normalizeProvider } from './views.js';
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../base/is-record.js';
 
 /** `GET config`: the in-memory PlexusConfig view. */
 export function configView(state: DemoState): Obj {

@@ -1,6 +1,6 @@
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import { newRecord, type AlertRecord, type CooldownView } from './alert-model.js';
 import type { AlertBook } from './alert-book.js';
 

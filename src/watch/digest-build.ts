@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { BotConfig } from '../config.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import { formatTimestamp } from '../render/format.js';
 import { deltaOf, sinceZero, snapshotOf, type CounterDelta, type CounterSnapshot, type Usage } from './metrics-snapshot.js';
 import { readKeyQuotas, readMeters, type QuotaObs } from './quota-read.js';

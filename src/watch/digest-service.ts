@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { DigestInfo, DigestsApi } from '../core/deps.js';
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 import { mgmtPath } from '../plexus/path.js';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 import type { Reply } from '../render/reply.js';
 import { buildDigest, type DigestDef, type DigestFigures, type PeriodFigures } from './digest-build.js';
 import { renderDigest } from './digest-render.js';

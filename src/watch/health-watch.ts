@@ -1,4 +1,4 @@
-import { isBotError } from '../core/errors.js';
+import { isBotError } from '../base/errors.js';
 import { newRecord, type AlertRecord } from './alert-model.js';
 import type { AlertBook } from './alert-book.js';
 import { mutate, type StateStore } from './state-store.js';

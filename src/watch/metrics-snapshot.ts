@@ -1,4 +1,4 @@
-import { BotError } from '../core/errors.js';
+import { BotError } from '../base/errors.js';
 
 export interface PromSample {
   name: string;

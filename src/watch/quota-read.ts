@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { orNull } from '../plexus/not-found.js';
 import { mgmtPath } from '../plexus/path.js';
 import * as S from '../plexus/schemas.js';
-import type { PlexusApi } from '../plexus/types.js';
+import type { PlexusApi } from '../base/plexus-api.js';
 
 /** One quota reading: a provider meter or one user quota of a key. */
 export interface QuotaObs {

@@ -12,7 +12,7 @@ import type { AccessRule } from '../../src/core/policy.js';
 import { Registry } from '../../src/core/registry.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
-import type { PlexusApi } from '../../src/plexus/types.js';
+import type { PlexusApi } from '../../src/base/plexus-api.js';
 import { startSlack, type SlackHandle } from '../../adapters/slack/index.js';
 import { FakeClock } from '../support/harness.js';
 import { startFakePlexus, type FakePlexus } from './plexus.js';

@@ -1,5 +1,5 @@
 import { createPlexusClient, type PlexusClientOptions } from '../../src/plexus/client.js';
-import type { PlexusApi } from '../../src/plexus/types.js';
+import type { PlexusApi } from '../../src/base/plexus-api.js';
 import { useCleanups } from './cleanups.js';
 import { startServer, type Handler, type TestServer } from './test-server.js';
 

@@ -9,7 +9,7 @@ import type { DemoSeed } from '../../src/demo/types.js';
 import type { DemoState } from '../../src/demo/state.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
-import type { PlexusApi } from '../../src/plexus/types.js';
+import type { PlexusApi } from '../../src/base/plexus-api.js';
 import { renderText } from '../../src/render/text.js';
 import { wireBot, type Bot } from '../../src/wiring.js';
 import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes/plexus.js';

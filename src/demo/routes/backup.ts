@@ -6,7 +6,7 @@ import type { Router } from '../router.js';
 import { backupEnvelope, restoreConfig } from '../snapshot.js';
 import type { DemoState } from '../state.js';
 import type { Obj } from '../types.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../base/is-record.js';
 
 const MAX_BYTES = 256 * 1024 * 1024;
 

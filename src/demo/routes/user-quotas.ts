@@ -5,7 +5,7 @@ import type { Router } from '../router.js';
 import type { DemoState } from '../state.js';
 import type { Obj, UserQuotaDef } from '../types.js';
 import { type Issues, parseWith, SLUG_RE } from '../validate.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../base/is-record.js';
 import { getRecord, patchRecord, type Records } from './record-routes.js';
 
 const common = {

@@ -1,1 +1,0 @@
-export { isRecord } from '../base/is-record.js';
