@@ -27,7 +27,6 @@ const MAX_MISSES = 5;
 const TEARDOWN_WAIT_MS = 5000;
 const PATH = ['cooldowns', 'list'];
 
-
 /** Dispatches one `/plexus cooldowns list`; resolves with the time to a deferred callback, or undefined if none came in the window. */
 async function timeToDefer(discord: FakeDiscord, where: Where): Promise<number | undefined> {
   const payload = slashCommand(discord.applicationId, discord.commandId, where, PATH);
@@ -112,10 +111,16 @@ export async function benchDiscord(): Promise<boolean> {
   const p99 = percentile(botTimes, 99);
   const b50 = percentile(bareTimes, 50);
   const b99 = percentile(bareTimes, 99);
-  console.log(`\n== discord: INTERACTION_CREATE → deferred callback, ${INTERACTIONS} interactions (+${WARMUP} warm-up), Plexus answering in ${SLOW_PLEXUS_MS / 1000} s`);
-  console.log(`  deferred                  bot ${botTimes.length}/${INTERACTIONS}, bare ${bareTimes.length}/${INTERACTIONS} (missed: bot ${misses}, bare ${bareMisses})`);
+  console.log(
+    `\n== discord: INTERACTION_CREATE → deferred callback, ${INTERACTIONS} interactions (+${WARMUP} warm-up), Plexus answering in ${SLOW_PLEXUS_MS / 1000} s`,
+  );
+  console.log(
+    `  deferred                  bot ${botTimes.length}/${INTERACTIONS}, bare ${bareTimes.length}/${INTERACTIONS} (missed: bot ${misses}, bare ${bareMisses})`,
+  );
   console.log(`  bot p50 ${ms(p50)}, p99 ${ms(p99)} (target p99 <= ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'})`);
-  console.log(`  bare discord.js deferReply p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ${(p50 / b50).toFixed(2)}, p99 ${(p99 / b99).toFixed(2)}`);
+  console.log(
+    `  bare discord.js deferReply p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ${(p50 / b50).toFixed(2)}, p99 ${(p99 / b99).toFixed(2)}`,
+  );
   console.log(`  while measuring: ${waiting} commands still waiting on Plexus, ${plexusInFlight} calls in flight there`);
 
   // Closing the Plexus client first fails its queued calls at once; closing the fake
@@ -131,7 +136,9 @@ export async function benchDiscord(): Promise<boolean> {
   await botDiscord.close();
   await bareDiscord.close();
   await plexusClosed;
-  console.log(`  teardown                  ${(performance.now() - t0).toFixed(0)} ms; ${finished}/${botDispatched} interactions finished by the bot`);
+  console.log(
+    `  teardown                  ${(performance.now() - t0).toFixed(0)} ms; ${finished}/${botDispatched} interactions finished by the bot`,
+  );
 
   return misses === 0 && botTimes.length === INTERACTIONS;
 }

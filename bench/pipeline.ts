@@ -18,7 +18,6 @@ const WARMUP = 100;
 const BURST = 500;
 const CONCURRENCY = 4;
 
-
 /** Prints the figures; returns false when a hard expectation failed. */
 export async function benchPipeline(): Promise<boolean> {
   const fake = await startFakePlexus();
@@ -48,7 +47,15 @@ export async function benchPipeline(): Promise<boolean> {
   const pipeTimes: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
     // Interleaved so drift on the machine hits both sides alike.
-    for (const [fn, times] of i % 2 === 0 ? ([[viaRaw, rawTimes], [viaPipeline, pipeTimes]] as const) : ([[viaPipeline, pipeTimes], [viaRaw, rawTimes]] as const)) {
+    for (const [fn, times] of i % 2 === 0
+      ? ([
+          [viaRaw, rawTimes],
+          [viaPipeline, pipeTimes],
+        ] as const)
+      : ([
+          [viaPipeline, pipeTimes],
+          [viaRaw, rawTimes],
+        ] as const)) {
       const t0 = performance.now();
       await fn();
       times.push(performance.now() - t0);
@@ -74,7 +81,9 @@ export async function benchPipeline(): Promise<boolean> {
   console.log(`== pipeline: burst of ${BURST} concurrent commands (concurrency ${CONCURRENCY})`);
   console.log(`  answered                  ${answered}/${BURST}`);
   console.log(`  max in flight at Plexus   ${fake.maxInFlight} (limit ${CONCURRENCY})`);
-  console.log(`  wall time                 ${burstMs.toFixed(0)} ms; raw undici burst ${rawBurstMs.toFixed(0)} ms; ratio ${(burstMs / rawBurstMs).toFixed(3)}`);
+  console.log(
+    `  wall time                 ${burstMs.toFixed(0)} ms; raw undici burst ${rawBurstMs.toFixed(0)} ms; ratio ${(burstMs / rawBurstMs).toFixed(3)}`,
+  );
 
   await raw.close();
   await plexus.close();

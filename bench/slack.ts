@@ -22,7 +22,6 @@ const ACK_TARGET_P99_MS = 50;
 const ANSWER_TIMEOUT_MS = 10_000;
 const LINE = 'cooldowns list';
 
-
 async function bareServer() {
   const server = createServer((req, res) => {
     req.resume();
@@ -39,7 +38,8 @@ async function bareServer() {
 }
 
 /** The form body Slack sends for `/plexus <text>` with the given response_url. */
-const form = (text: string, hook: string) => new URLSearchParams(slashCommandFields({ text, user: ALICE, channel: OPS, responseUrl: hook })).toString();
+const form = (text: string, hook: string) =>
+  new URLSearchParams(slashCommandFields({ text, user: ALICE, channel: OPS, responseUrl: hook })).toString();
 
 async function ackWhileSlow(bareUrl: string): Promise<boolean> {
   const h = await startSlackHarness({ plexusTimeoutMs: 30_000 });
@@ -75,7 +75,9 @@ async function ackWhileSlow(bareUrl: string): Promise<boolean> {
     }
     const [p50, p99, b50, b99] = [percentile(acks, 50), percentile(acks, 99), percentile(bareAcks, 50), percentile(bareAcks, 99)];
     const stillWaiting = h.plexus.inFlight;
-    console.log(`\n== slack: signed /plexus → HTTP ack, ${ACKS} commands (HTTP mode, 127.0.0.1), every Plexus call taking ${SLOW_PLEXUS_MS / 1000} s`);
+    console.log(
+      `\n== slack: signed /plexus → HTTP ack, ${ACKS} commands (HTTP mode, 127.0.0.1), every Plexus call taking ${SLOW_PLEXUS_MS / 1000} s`,
+    );
     console.log(`  ack             p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...acks))}`);
     console.log(`  bare node:http  p50 ${ms(b50)}, p99 ${ms(b99)}, max ${ms(Math.max(...bareAcks))}`);
     console.log(`  ratio to bare   p50 ${(p50 / b50).toFixed(2)}x, p99 ${(p99 / b99).toFixed(2)}x`);
@@ -101,7 +103,10 @@ function answers(h: SlackHarness) {
   return (hookUrl: string) =>
     new Promise<HookPost>((resolve, reject) => {
       const id = hookUrl.slice(hookUrl.lastIndexOf('/') + 1);
-      const timer = setTimeout(() => (waiting.delete(id), reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`))), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => (waiting.delete(id), reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`))),
+        ANSWER_TIMEOUT_MS,
+      );
       waiting.set(id, (p) => {
         clearTimeout(timer);
         waiting.delete(id);
@@ -144,9 +149,15 @@ async function throughput(bareUrl: string): Promise<boolean> {
     [answered, wrong, failed] = [0, 0, 0];
     const botRate = await run(one, ANSWERS);
     const bareRate = await run(bare, ANSWERS);
-    console.log(`== slack: throughput, ${ANSWERS} slash commands, ${IN_FLIGHT} in flight, fast Plexus (answered = the result reached the response_url)`);
-    console.log(`  answered ${answered}/${ANSWERS}${wrong ? `, ${wrong} with an error answer` : ''}${failed ? `, ${failed} never answered` : ''}`);
-    console.log(`  ${botRate.toFixed(0)} commands/s; bare node:http ${bareRate.toFixed(0)} requests/s; ratio ${(botRate / bareRate).toFixed(3)}`);
+    console.log(
+      `== slack: throughput, ${ANSWERS} slash commands, ${IN_FLIGHT} in flight, fast Plexus (answered = the result reached the response_url)`,
+    );
+    console.log(
+      `  answered ${answered}/${ANSWERS}${wrong ? `, ${wrong} with an error answer` : ''}${failed ? `, ${failed} never answered` : ''}`,
+    );
+    console.log(
+      `  ${botRate.toFixed(0)} commands/s; bare node:http ${bareRate.toFixed(0)} requests/s; ratio ${(botRate / bareRate).toFixed(3)}`,
+    );
     return answered === ANSWERS;
   } finally {
     await h.close();

@@ -47,7 +47,13 @@ const HOUR = 3_600_000;
 function stubPlexus(keyCount: number, now: () => number): PlexusApi {
   const names = Array.from({ length: keyCount }, (_, i) => `key-${String(i).padStart(4, '0')}`);
   const rate = (i: number) => ((i * 37) % 125) / 100;
-  const keys = () => Object.fromEntries(names.map((n) => [n, { secret: `sk-bench-${n}`, comment: 'bench', quotas: ['tokens-rolling-hour', 'requests-daily'], allowRawPassthrough: false }]));
+  const keys = () =>
+    Object.fromEntries(
+      names.map((n) => [
+        n,
+        { secret: `sk-bench-${n}`, comment: 'bench', quotas: ['tokens-rolling-hour', 'requests-daily'], allowRawPassthrough: false },
+      ]),
+    );
   const quota = (name: string, limitType: string, limit: number, used: number, resetsAt: string) => ({
     name,
     limitType,
@@ -70,7 +76,16 @@ function stubPlexus(keyCount: number, now: () => number): PlexusApi {
       quota('tokens-rolling-hour', 'tokens', 100_000, hourly, new Date(t + HOUR).toISOString()),
       quota('requests-daily', 'requests', 1000, daily, new Date(midnight + DAY).toISOString()),
     ];
-    return { key: names[i], quotas, quota_name: 'requests-daily', allowed: daily < 1000, current_usage: daily, limit: 1000, remaining: 1000 - daily, resets_at: quotas[1]!.resetsAt };
+    return {
+      key: names[i],
+      quotas,
+      quota_name: 'requests-daily',
+      allowed: daily < 1000,
+      current_usage: daily,
+      limit: 1000,
+      remaining: 1000 - daily,
+      resets_at: quotas[1]!.resetsAt,
+    };
   };
   const answer = (path: string): unknown => {
     if (path === '/v0/management/keys') return keys();
@@ -116,7 +131,10 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const logger = pino({ level: 'silent' });
   let t = Date.parse('2026-11-26T12:00:00Z');
   const clock: Clock = { ...systemClock, now: () => t };
-  const config: BotConfig = { ...loadConfig({}), alerts: { pollSeconds: 60, channels: { slack: 'C0ONCALL' }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: ['*'] } };
+  const config: BotConfig = {
+    ...loadConfig({}),
+    alerts: { pollSeconds: 60, channels: { slack: 'C0ONCALL' }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: ['*'] },
+  };
   const bot = wireBot({ config, plexus: stubPlexus(keyCount, clock.now), logger, clock });
   let posts = 0;
   let edits = 0;
@@ -154,7 +172,21 @@ export async function watcherMemory(polls: number, keyCount: number): Promise<Me
   const sampleBookCopyMs = performance.now() - c0;
   await watchers.stop();
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  return { polls, keys: keyCount, before, after: usage.rss, heapTotal: mb(usage.heapTotal), external: mb(usage.external), posts, edits, ms, heap, records, claims: store.claimCount, sampleBookCopyMs };
+  return {
+    polls,
+    keys: keyCount,
+    before,
+    after: usage.rss,
+    heapTotal: mb(usage.heapTotal),
+    external: mb(usage.external),
+    posts,
+    edits,
+    ms,
+    heap,
+    records,
+    claims: store.claimCount,
+    sampleBookCopyMs,
+  };
 }
 
 const polls = Number(process.argv[2] ?? 10_000);

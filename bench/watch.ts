@@ -90,12 +90,20 @@ async function memoryCommand(): Promise<{ args: string[]; how: string }> {
   const dir = `${root}node_modules/.cache/plexus-bench`;
   try {
     await mkdir(dir, { recursive: true });
-    const tsconfig = { extends: '../../../tsconfig.json', compilerOptions: { noEmit: false, noCheck: true, outDir: 'out', rootDir: '../../..' }, include: [], files: ['../../../bench/watch-memory.ts'] };
+    const tsconfig = {
+      extends: '../../../tsconfig.json',
+      compilerOptions: { noEmit: false, noCheck: true, outDir: 'out', rootDir: '../../..' },
+      include: [],
+      files: ['../../../bench/watch-memory.ts'],
+    };
     await writeFile(`${dir}/tsconfig.json`, JSON.stringify(tsconfig));
     await promisify(execFile)(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${dir}/tsconfig.json`], { cwd: root });
     return { args: ['--expose-gc', `${dir}/out/bench/watch-memory.js`], how: 'compiled JS' };
   } catch {
-    return { args: ['--expose-gc', '--import', 'tsx', `${root}bench/watch-memory.ts`], how: 'tsx (compiling failed), RSS includes the loader' };
+    return {
+      args: ['--expose-gc', '--import', 'tsx', `${root}bench/watch-memory.ts`],
+      how: 'tsx (compiling failed), RSS includes the loader',
+    };
   }
 }
 
@@ -105,7 +113,9 @@ async function inChild(args: string[]): Promise<MemoryFigures> {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as MemoryFigures) : reject(new Error(`watch-memory exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as MemoryFigures) : reject(new Error(`watch-memory exited ${code}`)),
+    );
   });
 }
 
@@ -116,21 +126,38 @@ export async function benchWatch(): Promise<boolean> {
   const large = await digestCost(1_000_000);
   const share = (d: DigestCost) => `${((d.fakeMs / d.ms) * 100).toFixed(0)} %`;
   console.log(`\n== watch: one digest (built-in daily preview) on the Plexus fake, median of ${ROUNDS} after a first run`);
-  console.log(`  1 000 usage records       ${small.calls} Plexus calls, ${small.ms.toFixed(0)} ms, first run ${small.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${small.fakeMs.toFixed(0)} ms, ${share(small)})`);
-  console.log(`  1 000 000 usage records   ${large.calls} Plexus calls, ${large.ms.toFixed(0)} ms, first run ${large.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${large.fakeMs.toFixed(0)} ms, ${share(large)})`);
+  console.log(
+    `  1 000 usage records       ${small.calls} Plexus calls, ${small.ms.toFixed(0)} ms, first run ${small.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${small.fakeMs.toFixed(0)} ms, ${share(small)})`,
+  );
+  console.log(
+    `  1 000 000 usage records   ${large.calls} Plexus calls, ${large.ms.toFixed(0)} ms, first run ${large.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${large.fakeMs.toFixed(0)} ms, ${share(large)})`,
+  );
   console.log(`  ratio 1M / 1k             calls ${(large.calls / small.calls).toFixed(2)}, time ${(large.ms / small.ms).toFixed(1)}`);
   const botMs = (d: DigestCost) => Math.max(0, d.ms - d.fakeMs);
-  const why = large.fakeMs >= large.ms / 2 ? "most of the 1M time is the demo gateway aggregating the records server-side, not the bot" : "the bot's own part grew: look into it";
+  const why =
+    large.fakeMs >= large.ms / 2
+      ? 'most of the 1M time is the demo gateway aggregating the records server-side, not the bot'
+      : "the bot's own part grew: look into it";
   console.log(`  bot's own part            ${botMs(small).toFixed(0)} ms at 1k, ${botMs(large).toFixed(0)} ms at 1M: ${why}`);
 
   const cmd = await memoryCommand();
   const state = process.env.BENCH_WATCH_STORE === 'file' ? 'state file' : 'in-memory state';
-  console.log(`== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas (own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll, ${state})`);
+  console.log(
+    `== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas (own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll, ${state})`,
+  );
   const mem = await inChild(cmd.args);
   const met = mem.after <= TARGET_MB * 1024 * 1024;
-  console.log(`  RSS after a forced GC     before the watcher ${mb(mem.before)} MB, after ${mb(mem.after)} MB (+${mb(mem.after - mem.before)} MB); target <= ${TARGET_MB} MB: ${met ? 'met' : 'NOT met'}`);
-  console.log(`  heap used at each fifth   ${mem.heap.join(', ')} MB (heap total ${mem.heapTotal} MB, external ${mem.external} MB at the end)`);
-  console.log(`  alerts                    ${mem.posts} posted, ${mem.edits} edited; ${mem.records} state records, ${mem.claims} post claims kept`);
-  console.log(`  time                      ${(mem.ms / 1000).toFixed(0)} s, ${(mem.ms / mem.polls).toFixed(1)} ms a poll; one copy of the quota sample book ${mem.sampleBookCopyMs.toFixed(1)} ms (a poll makes two)`);
+  console.log(
+    `  RSS after a forced GC     before the watcher ${mb(mem.before)} MB, after ${mb(mem.after)} MB (+${mb(mem.after - mem.before)} MB); target <= ${TARGET_MB} MB: ${met ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  heap used at each fifth   ${mem.heap.join(', ')} MB (heap total ${mem.heapTotal} MB, external ${mem.external} MB at the end)`,
+  );
+  console.log(
+    `  alerts                    ${mem.posts} posted, ${mem.edits} edited; ${mem.records} state records, ${mem.claims} post claims kept`,
+  );
+  console.log(
+    `  time                      ${(mem.ms / 1000).toFixed(0)} s, ${(mem.ms / mem.polls).toFixed(1)} ms a poll; one copy of the quota sample book ${mem.sampleBookCopyMs.toFixed(1)} ms (a poll makes two)`,
+  );
   return small.calls === large.calls;
 }

@@ -30,7 +30,10 @@ function load(file: string): Json {
 
 function pointer(doc: Json, fragment: string, where: string): Json {
   let node = doc;
-  for (const raw of fragment.replace(/^\//, '').split('/').filter((p) => p !== '')) {
+  for (const raw of fragment
+    .replace(/^\//, '')
+    .split('/')
+    .filter((p) => p !== '')) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (node === null || typeof node !== 'object' || !(key in node)) throw new Error(`${where}: no ${fragment}`);
     node = (node as Record<string, Json>)[key] as Json;

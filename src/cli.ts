@@ -16,15 +16,23 @@ const USAGE = `Usage: npm start -- [--console] [--catalog]
   --catalog   print the command catalogue as JSON and exit`;
 
 function knownSecrets(config: BotConfig, extra: string[]): string[] {
-  return [config.plexus.adminKey, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, ...extra].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 8,
-  );
+  return [
+    config.plexus.adminKey,
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+    config.discord?.token,
+    ...extra,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let flags: { console?: boolean; catalog?: boolean; help?: boolean };
   try {
-    flags = parseArgs({ args: argv, options: { console: { type: 'boolean' }, catalog: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    flags = parseArgs({
+      args: argv,
+      options: { console: { type: 'boolean' }, catalog: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -43,13 +51,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     config = loadConfig(env);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    process.stderr.write(`Configuration problems (the bot did not start):\n${e.problems.map((p) => `  ${p.key}: found ${p.found}, expected ${p.expected}`).join('\n')}\n`);
+    process.stderr.write(
+      `Configuration problems (the bot did not start):\n${e.problems.map((p) => `  ${p.key}: found ${p.found}, expected ${p.expected}`).join('\n')}\n`,
+    );
     return 2;
   }
 
   const demoKey = randomBytes(24).toString('hex');
   const demo = config.plexus.baseUrl ? undefined : await startDemoGateway({ adminKey: demoKey });
-  const logger = createLogger({ level: config.logLevel, secrets: () => knownSecrets(config, demo ? [demoKey, ...demoSecrets(demo.gateway.state)] : []) });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: () => knownSecrets(config, demo ? [demoKey, ...demoSecrets(demo.gateway.state)] : []),
+  });
   const plexus = createPlexusClient({
     baseUrl: demo?.url ?? config.plexus.baseUrl!,
     adminKey: demo ? demoKey : config.plexus.adminKey!,
@@ -82,7 +95,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const banner = demo
     ? 'plexus-chatops console: DEMO gateway with sample data (set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
     : `plexus-chatops console for ${config.plexus.baseUrl}. Type \`help\`, \`exit\` to leave.`;
-  const status = await runConsole({ pipeline: bot.pipeline, input: process.stdin, output: process.stdout, interactive, actor: consoleActor(), banner, fileDir: config.stateDir });
+  const status = await runConsole({
+    pipeline: bot.pipeline,
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    actor: consoleActor(),
+    banner,
+    fileDir: config.stateDir,
+  });
   await plexus.close();
   await demo?.close();
   return status;

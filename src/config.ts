@@ -20,10 +20,13 @@ export class ConfigError extends Error {
 
 export const formatProblem = (p: ConfigProblem): string => `${p.key}: found ${p.found}, expected ${p.expected}`;
 
-const httpUrl = (expected: string) =>
-  z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: expected });
+const httpUrl = (expected: string) => z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: expected });
 const intIn = (min: number, max: number) =>
-  z.coerce.number({ message: `a whole number from ${min} to ${max}` }).int({ message: `a whole number from ${min} to ${max}` }).min(min, { message: `a whole number from ${min} to ${max}` }).max(max, { message: `a whole number from ${min} to ${max}` });
+  z.coerce
+    .number({ message: `a whole number from ${min} to ${max}` })
+    .int({ message: `a whole number from ${min} to ${max}` })
+    .min(min, { message: `a whole number from ${min} to ${max}` })
+    .max(max, { message: `a whole number from ${min} to ${max}` });
 const nonEmpty = (expected: string) => z.string().min(1, { message: expected });
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,13 +36,27 @@ const envSchema = z.object({
   PLEXUS_BOT_CONFIG: nonEmpty('a path to the YAML file').optional(),
   PLEXUS_CONCURRENCY: intIn(1, 64).default(4),
   PLEXUS_TIMEOUT_SECONDS: intIn(1, 300).default(15),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, { message: 'a bot token starting with xoxb-' }).optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, { message: 'a bot token starting with xoxb-' })
+    .optional(),
   SLACK_SIGNING_SECRET: nonEmpty('the Slack signing secret').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, { message: 'an app-level token starting with xapp-' }).optional(),
-  SLACK_API_URL: httpUrl('a Web API root ending in /api/').refine((v) => v.endsWith('/api/'), { message: 'a Web API root ending in /api/' }).default('https://slack.com/api/'),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, { message: 'an app-level token starting with xapp-' })
+    .optional(),
+  SLACK_API_URL: httpUrl('a Web API root ending in /api/')
+    .refine((v) => v.endsWith('/api/'), { message: 'a Web API root ending in /api/' })
+    .default('https://slack.com/api/'),
   DISCORD_TOKEN: nonEmpty('the Discord bot token').optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, { message: 'a Discord application id (digits)' }).optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, { message: 'a Discord guild id (digits)' }).optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{15,22}$/, { message: 'a Discord application id (digits)' })
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{15,22}$/, { message: 'a Discord guild id (digits)' })
+    .optional(),
   DISCORD_API_URL: httpUrl('a REST root without the version, e.g. https://discord.com/api').default('https://discord.com/api'),
   PORT: intIn(1, 65535).default(3000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -76,7 +93,9 @@ const yamlSchema = z.strictObject({
     .strictObject({
       pollSeconds: intIn(1, 3600).default(60),
       channels: channels.default({}),
-      quota: z.strictObject({ thresholds: z.array(z.number().min(1).max(1000), { message: 'a list of percentages' }).default([80, 95, 100]) }).default({ thresholds: [80, 95, 100] }),
+      quota: z
+        .strictObject({ thresholds: z.array(z.number().min(1).max(1000), { message: 'a list of percentages' }).default([80, 95, 100]) })
+        .default({ thresholds: [80, 95, 100] }),
       cooldowns: z.boolean({ message: 'true or false' }).default(true),
       keys: z.array(z.string()).default(['*']),
     })
@@ -114,7 +133,7 @@ export interface BotConfig {
 
 function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -122,9 +141,14 @@ function problemsOf(error: z.ZodError, prefix: string, root: unknown, secretKeys
   return error.issues.map((issue) => {
     const key = prefix + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
     let found: unknown = root;
-    for (const p of issue.path) found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+    for (const p of issue.path)
+      found = found && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
     if (issue.code === 'unrecognized_keys') {
-      return { key: key || '(top level)', found: issue.keys.map((k) => `"${k}"`).join(', '), expected: 'only documented keys (check the spelling)' };
+      return {
+        key: key || '(top level)',
+        found: issue.keys.map((k) => `"${k}"`).join(', '),
+        expected: 'only documented keys (check the spelling)',
+      };
     }
     const shown = secretKeys.has(String(issue.path[0])) ? 'a value of the wrong form (hidden)' : describeFound(found);
     return { key, found: shown, expected: issue.message.replace(/^Invalid input: /, '') };
@@ -140,7 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): BotConf
   if (!envResult.success) problems.push(...problemsOf(envResult.error, '', cleanEnv, SECRET_ENV));
 
   const explicit = cleanEnv.PLEXUS_BOT_CONFIG;
-  const configPath = explicit ? resolve(cwd, explicit) : existsSync(resolve(cwd, 'plexus-bot.yml')) ? resolve(cwd, 'plexus-bot.yml') : undefined;
+  const configPath = explicit
+    ? resolve(cwd, explicit)
+    : existsSync(resolve(cwd, 'plexus-bot.yml'))
+      ? resolve(cwd, 'plexus-bot.yml')
+      : undefined;
   let yaml: YamlConfig | undefined;
   if (configPath) {
     let doc: unknown;
@@ -159,23 +187,45 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): BotConf
   if (!envResult.success || problems.length > 0) throw new ConfigError(problems);
   const e = envResult.data;
 
-  if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN) problems.push({ key: 'SLACK_BOT_TOKEN', found: 'nothing', expected: 'a bot token alongside SLACK_SIGNING_SECRET' });
-  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) problems.push({ key: 'SLACK_BOT_TOKEN', found: 'nothing', expected: 'a bot token alongside SLACK_APP_TOKEN' });
+  if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN)
+    problems.push({ key: 'SLACK_BOT_TOKEN', found: 'nothing', expected: 'a bot token alongside SLACK_SIGNING_SECRET' });
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN)
+    problems.push({ key: 'SLACK_BOT_TOKEN', found: 'nothing', expected: 'a bot token alongside SLACK_APP_TOKEN' });
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-    problems.push({ key: 'SLACK_SIGNING_SECRET', found: 'nothing', expected: 'the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)' });
+    problems.push({
+      key: 'SLACK_SIGNING_SECRET',
+      found: 'nothing',
+      expected: 'the signing secret (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)',
+    });
   }
-  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push({ key: 'DISCORD_APPLICATION_ID', found: 'nothing', expected: 'the application id alongside DISCORD_TOKEN' });
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID)
+    problems.push({ key: 'DISCORD_APPLICATION_ID', found: 'nothing', expected: 'the application id alongside DISCORD_TOKEN' });
   const platforms = Boolean(e.SLACK_BOT_TOKEN || e.DISCORD_TOKEN);
   if (platforms && !e.PLEXUS_BASE_URL) {
-    problems.push({ key: 'PLEXUS_BASE_URL', found: 'nothing', expected: 'the URL of your Plexus (required when Slack or Discord credentials are set; the demo gateway is for the console only)' });
+    problems.push({
+      key: 'PLEXUS_BASE_URL',
+      found: 'nothing',
+      expected: 'the URL of your Plexus (required when Slack or Discord credentials are set; the demo gateway is for the console only)',
+    });
   }
-  if (e.PLEXUS_BASE_URL && !e.PLEXUS_ADMIN_KEY) problems.push({ key: 'PLEXUS_ADMIN_KEY', found: 'nothing', expected: 'the admin key of the Plexus at PLEXUS_BASE_URL' });
+  if (e.PLEXUS_BASE_URL && !e.PLEXUS_ADMIN_KEY)
+    problems.push({ key: 'PLEXUS_ADMIN_KEY', found: 'nothing', expected: 'the admin key of the Plexus at PLEXUS_BASE_URL' });
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
-    plexus: { baseUrl: e.PLEXUS_BASE_URL?.replace(/\/+$/, ''), adminKey: e.PLEXUS_ADMIN_KEY, concurrency: e.PLEXUS_CONCURRENCY, timeoutMs: e.PLEXUS_TIMEOUT_SECONDS * 1000 },
-    slack: e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL } : undefined,
-    discord: e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL } : undefined,
+    plexus: {
+      baseUrl: e.PLEXUS_BASE_URL?.replace(/\/+$/, ''),
+      adminKey: e.PLEXUS_ADMIN_KEY,
+      concurrency: e.PLEXUS_CONCURRENCY,
+      timeoutMs: e.PLEXUS_TIMEOUT_SECONDS * 1000,
+    },
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL }
+        : undefined,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     stateDir: e.STATE_DIR,

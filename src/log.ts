@@ -1,7 +1,20 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskKnownSecrets } from './render/mask.js';
 
-const SECRET_FIELDS = ['secret', 'api_key', 'apiKeySecret', 'adminKey', 'token', 'botToken', 'appToken', 'signingSecret', 'password', 'authorization', 'access_token', 'refresh_token'];
+const SECRET_FIELDS = [
+  'secret',
+  'api_key',
+  'apiKeySecret',
+  'adminKey',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'authorization',
+  'access_token',
+  'refresh_token',
+];
 
 const redactPaths = [
   ...SECRET_FIELDS,

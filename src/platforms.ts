@@ -11,19 +11,29 @@ export interface Running {
 }
 
 /** Starts every chat platform whose credentials are set. Stops what started if a later one fails. */
-export async function startPlatforms(opts: { app: App; config: BotConfig; logger: Logger }): Promise<{ running: Running[]; posters: ChannelPoster[] }> {
+export async function startPlatforms(opts: {
+  app: App;
+  config: BotConfig;
+  logger: Logger;
+}): Promise<{ running: Running[]; posters: ChannelPoster[] }> {
   const { app, config, logger } = opts;
   const running: Running[] = [];
   const posters: ChannelPoster[] = [];
   try {
     if (config.slack) {
       const slack = await startSlack({ app, config, logger, port: config.port });
-      running.push({ name: config.slack.appToken ? 'Slack (Socket Mode)' : `Slack (HTTP on port ${slack.port ?? config.port})`, stop: () => slack.stop() });
+      running.push({
+        name: config.slack.appToken ? 'Slack (Socket Mode)' : `Slack (HTTP on port ${slack.port ?? config.port})`,
+        stop: () => slack.stop(),
+      });
       posters.push(slack.poster);
     }
     if (config.discord) {
       const discord = await startDiscord({ app, config, logger });
-      running.push({ name: `Discord (${config.discord.guildId ? `guild ${config.discord.guildId}` : 'global commands'})`, stop: () => discord.stop() });
+      running.push({
+        name: `Discord (${config.discord.guildId ? `guild ${config.discord.guildId}` : 'global commands'})`,
+        stop: () => discord.stop(),
+      });
       posters.push(discord.poster);
     }
   } catch (e) {

@@ -13,10 +13,17 @@ function files(dir: string): string[] {
 /** Every module a file imports, resolved against the repository root (`src/plexus/client.ts`). */
 function imports(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
-  return [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/gm)].map((m) => relative(ROOT, join(ROOT, file, '..', m[1]!)).replace(/\.js$/, '.ts'));
+  return [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/gm)].map((m) =>
+    relative(ROOT, join(ROOT, file, '..', m[1]!)).replace(/\.js$/, '.ts'),
+  );
 }
 
-const offending = (dir: string, forbidden: string) => files(dir).flatMap((f) => imports(f).filter((i) => i.startsWith(forbidden)).map((i) => `${f} -> ${i}`));
+const offending = (dir: string, forbidden: string) =>
+  files(dir).flatMap((f) =>
+    imports(f)
+      .filter((i) => i.startsWith(forbidden))
+      .map((i) => `${f} -> ${i}`),
+  );
 
 describe('dependencies point one way', () => {
   it('finds the imports it checks', () => {

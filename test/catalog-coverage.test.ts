@@ -26,7 +26,11 @@ function endpointRows(markdown: string): Row[] {
 }
 
 /** `{slug}` and `{provider}` are the same shape; `?cascade=true` variants are the path's. */
-const shape = (path: string): string => path.split('?')[0]!.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
+const shape = (path: string): string =>
+  path
+    .split('?')[0]!
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\/+$/, '');
 
 /** Curated commands: everything but the generic `api` passthrough. */
 const curated = catalog(commands).filter((e) => !e.command.startsWith('api ') && e.method !== null && e.path !== null);
@@ -55,7 +59,10 @@ describe('the endpoint map is covered by curated commands', () => {
 describe('npm start -- --catalog', () => {
   it('prints the catalogue as JSON: {command, tier, private, method, path} per API call', async () => {
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--catalog'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--catalog'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.on('error', reject);
@@ -76,6 +83,12 @@ describe('npm start -- --catalog', () => {
     for (const c of commands) expect(names.has(c.name), c.name).toBe(true);
     expect(entries).toContainEqual({ command: 'help', tier: 'read', private: false, method: null, path: null });
     expect(entries).toContainEqual({ command: 'logs tail', tier: 'read', private: false, method: 'GET', path: '/v0/system/logs/stream' });
-    expect(entries).toContainEqual({ command: 'api call', tier: 'read', private: false, method: 'GET', path: '/.well-known/plexus/openapi.json' });
+    expect(entries).toContainEqual({
+      command: 'api call',
+      tier: 'read',
+      private: false,
+      method: 'GET',
+      path: '/.well-known/plexus/openapi.json',
+    });
   });
 });

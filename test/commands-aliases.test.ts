@@ -3,13 +3,16 @@ import { useHarness } from './support/harness.js';
 
 const h = useHarness();
 
-const CODING = '{"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}';
+const CODING =
+  '{"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}';
 
 describe('aliases list and get', () => {
   it('list: one row per alias with groups and selectors, targets, flags', async () => {
     const text = h.text(await h.run('aliases list limit=200'));
     expect(text).toMatch(/smart\s+primary \(in_order\)\s+anthropic\/claude-sonnet-4-5\s+sticky\n\s+openai\/gpt-4o\n/);
-    expect(text).toMatch(/eu-gpt4o\s+eu \(in_order\)\s+azure-eu\/gpt-4o\s+sticky, enforce limits\n\s+fallback \(in_order\)\s+openai\/gpt-4o/);
+    expect(text).toMatch(
+      /eu-gpt4o\s+eu \(in_order\)\s+azure-eu\/gpt-4o\s+sticky, enforce limits\n\s+fallback \(in_order\)\s+openai\/gpt-4o/,
+    );
     expect(text).toContain('Showing 1–4 of 4.');
     const paged = h.text(await h.run('aliases list limit=1 offset=1'));
     expect(paged).toMatch(/^fast\s/m);
@@ -51,10 +54,14 @@ describe('aliases set and patch', () => {
   });
 
   it('patch answers before → after and warns about targets that cannot serve', async () => {
-    const o = await h.run('aliases patch fast sticky_session=true {"target_groups":[{"name":"default","selector":"latency","targets":[{"provider":"groq","model":"llama-3.1-8b-instant"},{"provider":"azure-eu","model":"gpt-4o"},{"provider":"mistral","model":"small"}]}]}');
+    const o = await h.run(
+      'aliases patch fast sticky_session=true {"target_groups":[{"name":"default","selector":"latency","targets":[{"provider":"groq","model":"llama-3.1-8b-instant"},{"provider":"azure-eu","model":"gpt-4o"},{"provider":"mistral","model":"small"}]}]}',
+    );
     const text = h.text(o);
     expect(text).toContain('sticky_session: false → true');
-    expect(text).toContain('group default: latency: groq/llama-3.3-70b-versatile, openai/gpt-4o-mini, anthropic/claude-haiku-4-5 → latency: groq/llama-3.1-8b-instant, azure-eu/gpt-4o, mistral/small');
+    expect(text).toContain(
+      'group default: latency: groq/llama-3.3-70b-versatile, openai/gpt-4o-mini, anthropic/claude-haiku-4-5 → latency: groq/llama-3.1-8b-instant, azure-eu/gpt-4o, mistral/small',
+    );
     expect(text).toContain('azure-eu/gpt-4o: provider `azure-eu` is disabled');
     expect(text).toContain('mistral/small: no provider `mistral` is configured');
     expect(JSON.parse(h.writes()[0]!.body)).toMatchObject({ sticky_session: true });

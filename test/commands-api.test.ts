@@ -108,7 +108,12 @@ describe('api call', () => {
     expect(h.text(asked)).toContain('It sends `DELETE /v0/management/cooldowns/groq` with model');
     expect(h.text(asked)).toContain('Curated command: `cooldowns clear`');
     expect(h.calls('DELETE')).toHaveLength(0);
-    const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
+    const done = await h.app.pipeline.confirm(asked.confirmationId!, {
+      platform: 'console',
+      userId: 'alice',
+      channelId: 'console',
+      groups: [],
+    });
     expect(done.status).toBe('ok');
     const [del] = h.calls('DELETE');
     expect(del?.path).toBe('/v0/management/cooldowns/groq');
@@ -178,7 +183,9 @@ describe('the tier of an operation', () => {
     expect(operationTier('DELETE', 'deleteV0ManagementCooldowns', '/v0/management/cooldowns')).toBe('destructive');
     expect(operationTier('POST', 'postV0ManagementSelfRotate', '/v0/management/self/rotate')).toBe('destructive');
     expect(operationTier('POST', 'postV0ManagementKeysBynameDisable', '/v0/management/keys/{name}/disable')).toBe('destructive');
-    expect(operationTier('POST', 'postV0ManagementCacheVisionDescriptorClear', '/v0/management/cache/vision-descriptor/clear')).toBe('destructive');
+    expect(operationTier('POST', 'postV0ManagementCacheVisionDescriptorClear', '/v0/management/cache/vision-descriptor/clear')).toBe(
+      'destructive',
+    );
     expect(operationTier('POST', 'postV0ManagementRestore', '/v0/management/restore')).toBe('destructive');
     expect(operationTier('POST', 'postV0ManagementOauthSessions', '/v0/management/oauth/sessions')).toBe('write');
   });
@@ -187,17 +194,29 @@ describe('the tier of an operation', () => {
 describe('scripts/bundle-openapi.ts', () => {
   it('inlines relative $refs (with fragments and sibling overrides) into one JSON document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
-    writeFileSync(join(dir, 'openapi.yaml'), "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v0/management/a:\n    $ref: paths/a.yaml\n");
+    writeFileSync(
+      join(dir, 'openapi.yaml'),
+      "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v0/management/a:\n    $ref: paths/a.yaml\n",
+    );
     const paths = join(dir, 'paths');
     const schemas = join(dir, 'components');
     mkdirSync(paths);
     mkdirSync(schemas);
-    writeFileSync(join(paths, 'a.yaml'), 'get:\n  operationId: getA\n  responses:\n    "200":\n      $ref: ../components/common.yaml#/responses/Ok\n      description: Overridden\n');
-    writeFileSync(join(schemas, 'common.yaml'), 'responses:\n  Ok:\n    description: OK\n    content:\n      application/json:\n        schema:\n          $ref: ./thing.yaml\n');
+    writeFileSync(
+      join(paths, 'a.yaml'),
+      'get:\n  operationId: getA\n  responses:\n    "200":\n      $ref: ../components/common.yaml#/responses/Ok\n      description: Overridden\n',
+    );
+    writeFileSync(
+      join(schemas, 'common.yaml'),
+      'responses:\n  Ok:\n    description: OK\n    content:\n      application/json:\n        schema:\n          $ref: ./thing.yaml\n',
+    );
     writeFileSync(join(schemas, 'thing.yaml'), 'type: object\nproperties:\n  child:\n    $ref: ./thing.yaml\n');
     const out = join(dir, 'out.json');
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bundle-openapi.ts', join(dir, 'openapi.yaml'), out], { cwd: ROOT, stdio: 'ignore' });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bundle-openapi.ts', join(dir, 'openapi.yaml'), out], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
       child.on('error', reject);
       child.on('close', resolve);
     });

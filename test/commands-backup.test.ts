@@ -21,7 +21,10 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Everything a user or a log reader could see of an outcome: its text and the reply without the file bytes. */
-const visible = (o: Outcome) => [renderText(o.reply), JSON.stringify({ ...o.reply, file: o.reply.file ? { ...o.reply.file, content: undefined } : undefined })].join('\n');
+const visible = (o: Outcome) =>
+  [renderText(o.reply), JSON.stringify({ ...o.reply, file: o.reply.file ? { ...o.reply.file, content: undefined } : undefined })].join(
+    '\n',
+  );
 
 async function confirmAs(text: string, actor = consoleUser, attachments?: { name: string; content: Buffer }[]) {
   const asked = await h.app.pipeline.handle({ actor, text, ...(attachments ? { attachments } : {}) });
@@ -120,7 +123,9 @@ describe('restore', () => {
 
   it('refuses, before any request: no backup, a path outside the console, a file that is not a backup', async () => {
     expect(h.text((await confirmAs('restore')).asked)).toContain('`restore` needs a backup');
-    expect(h.text((await confirmAs(`restore ${join(dir, 'config-backup.json')}`, admin)).asked)).toContain('A file path is read only in the console');
+    expect(h.text((await confirmAs(`restore ${join(dir, 'config-backup.json')}`, admin)).asked)).toContain(
+      'A file path is read only in the console',
+    );
     const junk = await confirmAs('restore', admin, [{ name: 'notes.txt', content: Buffer.from('hello') }]);
     expect(h.text(junk.asked)).toContain('`notes.txt` is not a Plexus backup: it is neither JSON nor a gzip archive');
     const noFlag = await confirmAs('restore', admin, [{ name: 'x.json', content: Buffer.from('{"data":{}}') }]);

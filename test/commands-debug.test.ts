@@ -10,7 +10,9 @@ describe('debug on / off / status', () => {
     expect(on.status).toBe('ok');
     expect(h.text(on)).toContain('tracing: off → on');
     expect(h.text(on)).toContain('providers: all → groq');
-    expect(h.writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([['PATCH', '/v0/management/debug', { enabled: true, providers: ['groq'] }]]);
+    expect(h.writes().map((r) => [r.method, r.path, JSON.parse(r.body)])).toEqual([
+      ['PATCH', '/v0/management/debug', { enabled: true, providers: ['groq'] }],
+    ]);
     expect(h.state().debug).toMatchObject({ enabled: true, providers: ['groq'] });
     expect(h.text(await h.run('debug status'))).toMatch(/Tracing:\s+on\nProviders:\s+groq/);
 
@@ -46,7 +48,12 @@ describe('debug toggle-self', () => {
     const on = await h.run('debug toggle-self key=ci-pipeline');
     expect(h.text(on)).toContain('Tracing for key ci-pipeline: on');
     const call = h.writes()[0]!;
-    expect([call.method, call.path, call.query, JSON.parse(call.body)]).toEqual(['POST', '/v0/management/self/debug/toggle', 'keyName=ci-pipeline', { enabled: true }]);
+    expect([call.method, call.path, call.query, JSON.parse(call.body)]).toEqual([
+      'POST',
+      '/v0/management/self/debug/toggle',
+      'keyName=ci-pipeline',
+      { enabled: true },
+    ]);
     expect(h.state().keyTrace.has('ci-pipeline')).toBe(true);
     await h.run('debug toggle-self key=ci-pipeline enabled=false');
     expect(h.state().keyTrace.has('ci-pipeline')).toBe(false);
@@ -74,7 +81,11 @@ describe('debug logs and one trace', () => {
     h.state().debugLogs.push({
       requestId: 'feedface-1111-4222-8333-444455556666',
       createdAt: T0 - 60_000,
-      rawRequest: JSON.stringify({ model: 'fast', api_key: SECRETS[1], messages: [{ role: 'user', content: `my token is Bearer ${SECRETS[3]}` }] }),
+      rawRequest: JSON.stringify({
+        model: 'fast',
+        api_key: SECRETS[1],
+        messages: [{ role: 'user', content: `my token is Bearer ${SECRETS[3]}` }],
+      }),
       transformedRequest: null,
       rawResponse: JSON.stringify({ id: 'chatcmpl-1', choices: [{ message: { content: 'Paris is the capital.' } }] }),
       transformedResponse: null,

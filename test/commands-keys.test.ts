@@ -20,14 +20,21 @@ describe('keys set', () => {
   const SECRET = 'sk-acme-0f9e8d7c6b5a493827160000';
 
   it('creates a key with the given secret, privately, never sending quota: null', async () => {
-    const o = await h.run(`keys set partner-acme secret=${SECRET} comment="ACME integration" allowedModels=fast,cheap {"quota":null,"allowRawPassthrough":false}`);
+    const o = await h.run(
+      `keys set partner-acme secret=${SECRET} comment="ACME integration" allowedModels=fast,cheap {"quota":null,"allowRawPassthrough":false}`,
+    );
     expect(o.status).toBe('ok');
     expect(o.reply.private).toBe(true);
     expect(h.text(o)).toContain('Key partner-acme created');
     expect(h.text(o)).toMatch(/Secret:\s+••••0000/);
     const put = h.writes()[0]!;
     expect(put.method).toBe('PUT');
-    expect(JSON.parse(put.body)).toEqual({ secret: SECRET, comment: 'ACME integration', allowedModels: ['fast', 'cheap'], allowRawPassthrough: false });
+    expect(JSON.parse(put.body)).toEqual({
+      secret: SECRET,
+      comment: 'ACME integration',
+      allowedModels: ['fast', 'cheap'],
+      allowRawPassthrough: false,
+    });
     expect(h.state().keys['partner-acme']).toMatchObject({ secret: SECRET, allowedModels: ['fast', 'cheap'] });
     expect(surfaces(o)).not.toContain(SECRET);
     expect(log()).not.toContain(SECRET);
@@ -54,8 +61,12 @@ describe('keys set', () => {
     const missing = await h.run('keys set partner-acme comment=x');
     expect(h.text(missing)).toContain('`keys set`: missing secret=.');
     expect(missing.reply.private).toBe(true);
-    expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} allowRawPassthrough=maybe`))).toContain('allowRawPassthrough: expected true or false');
-    expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} expiresInMinutes=0`))).toContain('expiresInMinutes: must be at least 1');
+    expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} allowRawPassthrough=maybe`))).toContain(
+      'allowRawPassthrough: expected true or false',
+    );
+    expect(h.text(await h.run(`keys set partner-acme secret=${SECRET} expiresInMinutes=0`))).toContain(
+      'expiresInMinutes: must be at least 1',
+    );
     expect(h.calls()).toHaveLength(0);
   });
 });
@@ -94,7 +105,9 @@ describe('keys rotate', () => {
     const old = h.state().keys['analytics-batch']!.secret;
     const asked = await h.run('keys rotate analytics-batch');
     expect(asked.status).toBe('pending');
-    expect(h.text(asked)).toContain(`The secret of key \`analytics-batch\` ("Nightly analytics batch jobs") (••••${old.slice(-4)}) stops working at once`);
+    expect(h.text(asked)).toContain(
+      `The secret of key \`analytics-batch\` ("Nightly analytics batch jobs") (••••${old.slice(-4)}) stops working at once`,
+    );
     expect(h.writes()).toHaveLength(0);
     const done = await h.app.pipeline.confirm(asked.confirmationId!, consoleUser);
     expect(done.reply.private).toBe(true);

@@ -22,7 +22,15 @@ describe('logging level', () => {
     const bad = await h.run('logging level loud');
     expect(h.text(bad)).toContain('expected one of error, warn, info, debug, verbose, silly');
     expect(h.calls()).toHaveLength(0);
-    h.fake.failNext(1, 400, JSON.stringify({ error: "Invalid log level 'silly'. Supported levels: error, warn, info", supportedLevels: ['error', 'warn', 'info'] }), { method: 'PUT' });
+    h.fake.failNext(
+      1,
+      400,
+      JSON.stringify({
+        error: "Invalid log level 'silly'. Supported levels: error, warn, info",
+        supportedLevels: ['error', 'warn', 'info'],
+      }),
+      { method: 'PUT' },
+    );
     const refused = await h.run('logging level silly');
     expect(refused.status).toBe('error');
     expect(h.text(refused)).toContain("Invalid log level 'silly'. Supported levels: error, warn, info");

@@ -21,7 +21,12 @@ async function appAgainst(handler: Handler) {
   const plexus = createPlexusClient({ baseUrl: server.url, adminKey: ADMIN_KEY, timeoutMs: 1000 });
   const base = loadConfig({});
   const clock = new FakeClock();
-  const app = createApp({ config: { ...base, plexus: { baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 4, timeoutMs: 1000 }, access: null }, plexus, logger, clock });
+  const app = createApp({
+    config: { ...base, plexus: { baseUrl: server.url, adminKey: ADMIN_KEY, concurrency: 4, timeoutMs: 1000 }, access: null },
+    plexus,
+    logger,
+    clock,
+  });
   cleanup(async () => {
     await plexus.close();
     await server.close();
@@ -46,7 +51,13 @@ const sse = (res: ServerResponse) => {
   res.flushHeaders();
 };
 const syslog = (res: ServerResponse, line: Record<string, unknown>) => res.write(`event: syslog\ndata: ${JSON.stringify(line)}\n\n`);
-const line = (message: string, level = 'info', extra: Record<string, unknown> = {}) => ({ message, level, timestamp: '2026-11-26 18:37:47', module: 'router', ...extra });
+const line = (message: string, level = 'info', extra: Record<string, unknown> = {}) => ({
+  message,
+  level,
+  timestamp: '2026-11-26 18:37:47',
+  module: 'router',
+  ...extra,
+});
 
 describe('logs tail', () => {
   it('posts lines as they arrive, ignores pings, and stops at the line limit', async () => {
@@ -161,7 +172,10 @@ describe('logs tail against the demo gateway', () => {
     const o = await h.run('logs tail seconds=5 lines=1 --json');
     expect(o.status).toBe('ok');
     const code = o.reply.blocks.find((b) => b.type === 'code');
-    const body = JSON.parse(code && code.type === 'code' ? code.text : '{}') as { lines: { message: string; level: string }[]; ended: string };
+    const body = JSON.parse(code && code.type === 'code' ? code.text : '{}') as {
+      lines: { message: string; level: string }[];
+      ended: string;
+    };
     expect(body.lines).toHaveLength(1);
     expect(body.lines[0]?.message).toEqual(expect.any(String));
     expect(body.ended).toBe('lines');

@@ -34,7 +34,9 @@ describe('mcp set', () => {
 
   it('answers privately and masked when the body carries headers', async () => {
     const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
-    const o = await h.run(`mcp set gh2 {"upstream_url":"https://api.githubcopilot.com/mcp/","headers":{"Authorization":"Bearer ${token}"}}`);
+    const o = await h.run(
+      `mcp set gh2 {"upstream_url":"https://api.githubcopilot.com/mcp/","headers":{"Authorization":"Bearer ${token}"}}`,
+    );
     expect(o.status).toBe('ok');
     expect(o.reply.private).toBe(true);
     expect(h.text(o)).not.toContain(token);

@@ -9,7 +9,9 @@ describe('providers set', () => {
   const KEY = 'mistral-live-key-0123456789abcdef';
 
   it('creates a provider from a JSON body: API key masked, answered privately, stored by Plexus', async () => {
-    const o = await h.run(`providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"${KEY}","display_name":"Mistral","models":["mistral-large-latest","codestral-latest"]}`);
+    const o = await h.run(
+      `providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"${KEY}","display_name":"Mistral","models":["mistral-large-latest","codestral-latest"]}`,
+    );
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('Provider mistral created');
     expect(h.text(o)).toMatch(/API key:\s+••••cdef/);
@@ -44,7 +46,9 @@ describe('providers set', () => {
 
   it('refuses a missing body or a mistyped field before any request', async () => {
     expect(h.text(await h.run('providers set openai'))).toContain('`providers set` needs the provider as a JSON body.');
-    expect(h.text(await h.run('providers set openai enabled=maybe {"api_base_url":"https://x.example"}'))).toContain('enabled: expected true or false');
+    expect(h.text(await h.run('providers set openai enabled=maybe {"api_base_url":"https://x.example"}'))).toContain(
+      'enabled: expected true or false',
+    );
     expect(h.text(await h.run('providers set openai {"enabled":"sometimes"}'))).toContain('enabled: expected true or false');
     expect(h.text(await h.run('providers set {"api_base_url":"https://x.example"}'))).toContain('missing <slug>');
     expect(h.calls()).toHaveLength(0);
@@ -54,7 +58,9 @@ describe('providers set', () => {
 describe('providers patch', () => {
   it('changes a few fields, dotted names merge into quota_checker, and the answer is before → after', async () => {
     const checkerKey = h.state().providers.openrouter!.quota_checker!.options!.apiKey as string;
-    const o = await h.run('providers patch openrouter display_name="OpenRouter (shared)" quota_checker.intervalMinutes=30 stall_cooldown=true');
+    const o = await h.run(
+      'providers patch openrouter display_name="OpenRouter (shared)" quota_checker.intervalMinutes=30 stall_cooldown=true',
+    );
     expect(o.status).toBe('ok');
     const text = h.text(o);
     expect(text).toContain('display_name: OpenRouter → OpenRouter (shared)');
@@ -65,7 +71,12 @@ describe('providers patch', () => {
     expect(o.reply.private).toBeFalsy();
     const p = h.state().providers.openrouter!;
     expect(p.display_name).toBe('OpenRouter (shared)');
-    expect(p.quota_checker).toMatchObject({ type: 'openrouter', id: 'openrouter-credits', intervalMinutes: 30, options: { apiKey: checkerKey } });
+    expect(p.quota_checker).toMatchObject({
+      type: 'openrouter',
+      id: 'openrouter-credits',
+      intervalMinutes: 30,
+      options: { apiKey: checkerKey },
+    });
   });
 
   it('a new API key shows as masked before → after, privately', async () => {
@@ -90,7 +101,9 @@ describe('providers patch', () => {
     expect(h.text(unknown)).toContain('Fields as name=value: display_name, api_base_url, api_key');
     expect(h.text(await h.run('providers patch openai --force enabled=false'))).toContain('takes no flag --force');
     expect(h.text(await h.run('providers patch openai'))).toContain('nothing to change');
-    expect(h.text(await h.run('providers patch openai quota_checker.intervalMinutes=often'))).toContain('quota_checker.intervalMinutes: expected a whole number');
+    expect(h.text(await h.run('providers patch openai quota_checker.intervalMinutes=often'))).toContain(
+      'quota_checker.intervalMinutes: expected a whole number',
+    );
     expect(h.calls()).toHaveLength(0);
   });
 });
@@ -102,7 +115,9 @@ describe('providers fetch-models', () => {
     const o = await h.run('providers fetch-models {"url":"https://api.openai.com/v1/models"}');
     expect(o.status).toBe('ok');
     expect(h.text(o)).toMatch(/gpt-4o-mini\s+openai/);
-    expect(h.writes().map((r) => [r.path, JSON.parse(r.body)])).toEqual([['/v0/management/providers/fetch-models', { url: 'https://api.openai.com/v1/models' }]]);
+    expect(h.writes().map((r) => [r.path, JSON.parse(r.body)])).toEqual([
+      ['/v0/management/providers/fetch-models', { url: 'https://api.openai.com/v1/models' }],
+    ]);
   });
 
   it('shows the server refusal, and never echoes the API key given', async () => {
@@ -111,7 +126,18 @@ describe('providers fetch-models', () => {
     expect(h.text(blocked)).toContain('Cannot fetch from localhost');
     expect(JSON.parse(h.writes()[0]!.body)).toEqual({ url: 'http://localhost:11434/v1/models', apiKey: KEY });
 
-    h.fake.failNext(1, 401, JSON.stringify({ error: { message: `Provider returned 401: invalid key ${KEY}`, type: 'provider_error', code: 401, details: `{"error":"bad key ${KEY}"}` } }));
+    h.fake.failNext(
+      1,
+      401,
+      JSON.stringify({
+        error: {
+          message: `Provider returned 401: invalid key ${KEY}`,
+          type: 'provider_error',
+          code: 401,
+          details: `{"error":"bad key ${KEY}"}`,
+        },
+      }),
+    );
     const echoed = await h.run(`providers fetch-models url=https://api.openai.com/v1/models apiKey=${KEY}`);
     expect(h.text(echoed)).toContain('Provider returned 401: invalid key ••••');
     for (const o of [blocked, echoed]) expect(surfaces(o)).not.toContain(KEY);

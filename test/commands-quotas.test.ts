@@ -9,13 +9,22 @@ describe('reading provider quotas', () => {
     expect(h.text(o)).toMatch(/openrouter-credits\s+OpenRouter\s+1\s+ok/);
     expect(h.text(o)).toMatch(/anthropic-claude-code\s+Claude Code\s+2\s+ok/);
     expect(h.text(o)).toContain('30 checker types: naga, synthetic');
-    expect(h.calls().map((r) => r.path).sort()).toEqual(['/v0/management/quota-checker-types', '/v0/management/quota-checkers']);
+    expect(
+      h
+        .calls()
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/v0/management/quota-checker-types', '/v0/management/quota-checkers']);
   });
 
   it('list: one bar per meter with utilization, amounts in the meter’s unit, and reset time', async () => {
     const text = h.text(await h.run('quotas list'));
     const credits = h.state().quotaSnapshots.get('openrouter-credits')!.meters[0]!;
-    expect(text).toMatch(new RegExp(`openrouter-credits\\s+Account credits\\s+[█░]{10} ${Math.round(credits.utilizationPercent as number)} %\\s+\\$${(credits.used as number).toFixed(2)} of \\$100\\.00`));
+    expect(text).toMatch(
+      new RegExp(
+        `openrouter-credits\\s+Account credits\\s+[█░]{10} ${Math.round(credits.utilizationPercent as number)} %\\s+\\$${(credits.used as number).toFixed(2)} of \\$100\\.00`,
+      ),
+    );
     expect(text).toMatch(/anthropic-claude-code\s+Five-hour window\s+[█░]{10} 81 %.*in 1 h\s+warning/);
     expect(text).toMatch(/Weekly limit .* in 2 d\s+ok/);
   });

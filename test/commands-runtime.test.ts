@@ -13,7 +13,17 @@ describe('concurrency', () => {
   });
 
   it('renders live rows from the server', async () => {
-    h.fake.failNext(1, 200, JSON.stringify({ data: [{ provider: 'openai', model: 'gpt-4o', count: 3, timestamp: T }, { provider: 'groq', model: 'llama-3.1-8b-instant', count: 1, timestamp: T }] }), { path: /concurrency/ });
+    h.fake.failNext(
+      1,
+      200,
+      JSON.stringify({
+        data: [
+          { provider: 'openai', model: 'gpt-4o', count: 3, timestamp: T },
+          { provider: 'groq', model: 'llama-3.1-8b-instant', count: 1, timestamp: T },
+        ],
+      }),
+      { path: /concurrency/ },
+    );
     const t = h.text(await h.run('concurrency'));
     expect(t).toContain('In flight: 4');
     expect(t).toMatch(/openai\s+gpt-4o\s+3\n.*groq\s+llama-3\.1-8b-instant\s+1/);
@@ -65,7 +75,9 @@ describe('metrics', () => {
   });
 
   it('parses labels with escapes and skips lines it cannot read', () => {
-    const s = parsePrometheus('# HELP x y\nplexus_tokens_total{type="in\\"put",a="b"} 12\nbroken line here\nplexus_requests_total 3 1700000000\n');
+    const s = parsePrometheus(
+      '# HELP x y\nplexus_tokens_total{type="in\\"put",a="b"} 12\nbroken line here\nplexus_requests_total 3 1700000000\n',
+    );
     expect(s).toEqual([
       { name: 'plexus_tokens_total', labels: { type: 'in"put', a: 'b' }, value: 12 },
       { name: 'plexus_requests_total', labels: {}, value: 3 },

@@ -18,8 +18,18 @@ describe('usage delete', () => {
     expect(deletes()).toHaveLength(0);
 
     // A newer record arriving before the confirmation does not change what is deleted.
-    h.state().usage.push({ ...target, requestId: 'aaaaaaaa-0000-4000-8000-000000000001', startTime: target.startTime + 1000, date: new Date(target.startTime + 1000).toISOString() });
-    const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
+    h.state().usage.push({
+      ...target,
+      requestId: 'aaaaaaaa-0000-4000-8000-000000000001',
+      startTime: target.startTime + 1000,
+      date: new Date(target.startTime + 1000).toISOString(),
+    });
+    const done = await h.app.pipeline.confirm(asked.confirmationId!, {
+      platform: 'console',
+      userId: 'alice',
+      channelId: 'console',
+      groups: [],
+    });
     expect(done.status).toBe('ok');
     expect(deletes().map((r) => r.path)).toEqual([`/v0/management/usage/${target.requestId}`]);
     expect(h.state().usage.some((u) => u.requestId === target.requestId)).toBe(false);
@@ -40,14 +50,17 @@ describe('usage delete', () => {
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('No usage record has the request id `ffffffff-ffff-4fff-8fff-ffffffffffff`');
     const twin = newestUsage();
-    for (const id of ['abcdabcd-0000-4000-8000-000000000001', 'abcdabcd-0000-4000-8000-000000000002']) h.state().usage.push({ ...twin, requestId: id });
+    for (const id of ['abcdabcd-0000-4000-8000-000000000001', 'abcdabcd-0000-4000-8000-000000000002'])
+      h.state().usage.push({ ...twin, requestId: id });
     const ambiguous = await h.run('usage delete abcdabcd');
     expect(h.text(ambiguous)).toContain('`abcdabcd` matches 2 usage records');
     expect(deletes()).toHaveLength(0);
   });
 
   it('shows the server refusal in its own words', async () => {
-    h.fake.failNext(1, 403, JSON.stringify({ error: { message: 'Admin privileges required', type: 'forbidden', code: 403 } }), { method: 'DELETE' });
+    h.fake.failNext(1, 403, JSON.stringify({ error: { message: 'Admin privileges required', type: 'forbidden', code: 403 } }), {
+      method: 'DELETE',
+    });
     const o = await h.runConfirmed('usage delete latest');
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain('Plexus refused the request');
@@ -61,12 +74,19 @@ describe('usage prune', () => {
     const older = h.state().usage.filter((u) => u.startTime < cutoff).length;
     expect(older).toBeGreaterThan(100);
     const asked = await h.run('usage prune 14');
-    expect(h.text(asked)).toContain(`${older.toLocaleString('en-US')} usage records older than 14 days (before 2026-11-12 12:00 UTC) will be deleted`);
+    expect(h.text(asked)).toContain(
+      `${older.toLocaleString('en-US')} usage records older than 14 days (before 2026-11-12 12:00 UTC) will be deleted`,
+    );
     expect(deletes()).toHaveLength(0);
     const count = h.fake.requests.find((r) => r.method === 'GET')!;
     expect(new URLSearchParams(count.query).get('endDate')).toBe(new Date(cutoff).toISOString());
 
-    const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
+    const done = await h.app.pipeline.confirm(asked.confirmationId!, {
+      platform: 'console',
+      userId: 'alice',
+      channelId: 'console',
+      groups: [],
+    });
     expect(h.text(done)).toContain(`${older.toLocaleString('en-US')} usage records deleted`);
     expect(deletes().map((r) => `${r.path}?${r.query}`)).toEqual(['/v0/management/usage?olderThanDays=14']);
     expect(h.state().usage.filter((u) => u.startTime < cutoff)).toHaveLength(0);
@@ -106,7 +126,12 @@ describe('errors delete and clear', () => {
     const asked = await h.run('errors clear');
     expect(h.text(asked)).toContain(`All ${n} recorded errors will be deleted`);
     expect(deletes()).toHaveLength(0);
-    const done = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
+    const done = await h.app.pipeline.confirm(asked.confirmationId!, {
+      platform: 'console',
+      userId: 'alice',
+      channelId: 'console',
+      groups: [],
+    });
     expect(h.text(done)).toContain(`${n} recorded errors deleted`);
     expect(h.state().errors).toHaveLength(0);
     expect(h.text(await h.run('errors list'))).toContain('No inference errors recorded.');

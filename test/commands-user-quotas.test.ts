@@ -49,9 +49,13 @@ describe('user-quotas set and patch', () => {
     const bad = await h.run('user-quotas set Bad_Name type=daily limitType=requests limit=10');
     expect(h.text(bad)).toContain('a quota name is 2–63 characters: lowercase letters');
     expect(h.text(bad)).toContain('Usage: user-quotas set <name>');
-    expect(h.text(await h.run('user-quotas set burst type=rolling limitType=tokens limit=10'))).toContain('a rolling quota needs duration=');
+    expect(h.text(await h.run('user-quotas set burst type=rolling limitType=tokens limit=10'))).toContain(
+      'a rolling quota needs duration=',
+    );
     expect(h.text(await h.run('user-quotas set burst type=daily limitType=tokens limit=0'))).toContain('limit: must be at least 1');
-    expect(h.text(await h.run('user-quotas set burst type=hourly limitType=tokens limit=5'))).toContain('expected rolling, daily, weekly or monthly');
+    expect(h.text(await h.run('user-quotas set burst type=hourly limitType=tokens limit=5'))).toContain(
+      'expected rolling, daily, weekly or monthly',
+    );
     expect(h.text(await h.run('user-quotas patch requests-daily'))).toContain('nothing to change');
     expect(h.calls()).toHaveLength(0);
     expect(quotas()['burst']).toBeUndefined();
@@ -71,7 +75,12 @@ describe('user-quotas delete', () => {
     const asked = await h.run('user-quotas delete tokens-rolling-hour');
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain('assigned to keys web-app, support-bot');
-    const o = await h.app.pipeline.confirm(asked.confirmationId!, { platform: 'console', userId: 'alice', channelId: 'console', groups: [] });
+    const o = await h.app.pipeline.confirm(asked.confirmationId!, {
+      platform: 'console',
+      userId: 'alice',
+      channelId: 'console',
+      groups: [],
+    });
     expect(o.status).toBe('error');
     expect(h.text(o)).toContain("Cannot delete quota 'tokens-rolling-hour'. It is assigned to the following keys: web-app, support-bot.");
     expect(h.text(o)).toContain('Nothing was deleted');

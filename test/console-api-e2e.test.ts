@@ -10,7 +10,14 @@ const fake = useFakePlexus();
 
 describe('piped console: help and the OpenAPI passthrough', () => {
   it('shows help, lists operations, calls one, and a declined destructive call sends nothing', async () => {
-    const input = ['help', 'api list cooldowns', 'api call getV0ManagementCooldowns', 'api call deleteV0ManagementCooldowns', 'no', ''].join('\n');
+    const input = [
+      'help',
+      'api list cooldowns',
+      'api call getV0ManagementCooldowns',
+      'api call deleteV0ManagementCooldowns',
+      'no',
+      '',
+    ].join('\n');
     const r = await runConsole(input, { PLEXUS_BASE_URL: fake.url, PLEXUS_ADMIN_KEY: fake.adminKey });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^providers:\s+list, get/m);

@@ -11,7 +11,15 @@ const fake = useFakePlexus();
 describe('piped console against a Plexus', () => {
   it('lists, summarises, masks, disables for real, and a declined delete changes nothing', async () => {
     const secrets = demoSecrets(fake.gateway.state);
-    const input = ['providers list', 'usage summary range=week', 'keys list', 'providers disable anthropic', 'keys delete web-app', 'no', ''].join('\n');
+    const input = [
+      'providers list',
+      'usage summary range=week',
+      'keys list',
+      'providers disable anthropic',
+      'keys delete web-app',
+      'no',
+      '',
+    ].join('\n');
     const r = await runConsole(input, { PLEXUS_BASE_URL: fake.url, PLEXUS_ADMIN_KEY: fake.adminKey });
     expect(r.stderr).not.toContain('stopped');
     expect(r.stdout).toMatch(/Providers \(5\)/);
@@ -34,7 +42,10 @@ describe('piped console against a Plexus', () => {
   }, 30_000);
 
   it('exits 1 when a command failed, and keeps going after it', async () => {
-    const r = await runConsole('providers get nope\nbogus command\ncooldowns list\n', { PLEXUS_BASE_URL: fake.url, PLEXUS_ADMIN_KEY: fake.adminKey });
+    const r = await runConsole('providers get nope\nbogus command\ncooldowns list\n', {
+      PLEXUS_BASE_URL: fake.url,
+      PLEXUS_ADMIN_KEY: fake.adminKey,
+    });
     expect(r.stdout).toContain("Provider 'nope' not found");
     expect(r.stdout).toContain('Unknown command `bogus command`');
     expect(r.stdout).toMatch(/Cooldowns|No provider is in cooldown/);

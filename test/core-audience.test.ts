@@ -78,10 +78,15 @@ describe('who sees the answer, decided before anything runs', () => {
     });
     const pipeline = new Pipeline(h.app.deps, new Registry([talker]), { rules: null }, { confirmTtlSeconds: 60 });
     const console: Actor = { platform: 'console', userId: 'alice', channelId: 'console', groups: [] };
-    for (const [line, first] of [['talk', 'requester'], ['talk --public', 'channel']] as const) {
+    for (const [line, first] of [
+      ['talk', 'requester'],
+      ['talk --public', 'channel'],
+    ] as const) {
       const seen: string[] = [];
       const prepared = await pipeline.prepare({ actor: console, text: line });
-      const out = await pipeline.run(prepared, { progress: (u, audience) => void seen.push(`${renderText(u).split(' ').at(-1)}:${audience}`) });
+      const out = await pipeline.run(prepared, {
+        progress: (u, audience) => void seen.push(`${renderText(u).split(' ').at(-1)}:${audience}`),
+      });
       expect(out.audience).toBe(first);
       expect(seen).toEqual([`one:${first}`, 'two:private']);
     }

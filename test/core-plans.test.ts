@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { Actor } from '../src/core/actor.js';
 import { args } from '../src/core/args.js';
 import { defineCommand, type Json } from '../src/core/command.js';
-import { MemoryConfirmationRecords, type ConfirmationRecord, type ConfirmationRecords, type Settlement } from '../src/core/confirmations.js';
+import {
+  MemoryConfirmationRecords,
+  type ConfirmationRecord,
+  type ConfirmationRecords,
+  type Settlement,
+} from '../src/core/confirmations.js';
 import { Pipeline } from '../src/core/pipeline.js';
 import type { AccessPolicy } from '../src/core/policy.js';
 import { Registry } from '../src/core/registry.js';
@@ -43,7 +48,10 @@ describe('plans', () => {
       positional: ['what'],
       args: args({ what: z.string() }),
       calls: [],
-      describeRisk: (ctx) => ({ lines: [`${ctx.args.what} goes`], plan: { id: `${ctx.args.what}-7`, count: 3, before: { enabled: true }, when: new Date(0) as unknown as string } }),
+      describeRisk: (ctx) => ({
+        lines: [`${ctx.args.what} goes`],
+        plan: { id: `${ctx.args.what}-7`, count: 3, before: { enabled: true }, when: new Date(0) as unknown as string },
+      }),
       run: async (ctx) => {
         seen.push({ plan: ctx.plan, frozen: Object.isFrozen(ctx.args) });
         return reply({ blocks: [text(`wiped ${ctx.plan?.id ?? '?'}`)] });
@@ -55,7 +63,13 @@ describe('plans', () => {
     expect(asked.status).toBe('pending');
     expect(h.text(asked)).toContain('box goes');
     const stored = (await records.get(asked.confirmationId!))!;
-    expect(stored).toMatchObject({ line: 'wipe box', command: 'wipe', tier: 'destructive', settled: null, owner: { platform: 'console', userId: 'alice', channelId: 'console' } });
+    expect(stored).toMatchObject({
+      line: 'wipe box',
+      command: 'wipe',
+      tier: 'destructive',
+      settled: null,
+      owner: { platform: 'console', userId: 'alice', channelId: 'console' },
+    });
     expect(stored.plan).toEqual({ id: 'box-7', count: 3, before: { enabled: true }, when: '1970-01-01T00:00:00.000Z' });
     const done = await pipeline.confirm(asked.confirmationId!, consoleUser);
     expect(h.text(done)).toContain('wiped box-7');
@@ -74,7 +88,10 @@ describe('plans', () => {
         return reply({ blocks: [text(String(ctx.args.n))] });
       },
     });
-    const out = await new Pipeline(h.app.deps, new Registry([sneaky]), all, { confirmTtlSeconds: 60 }).handle({ actor: consoleUser, text: 'sneaky n=1' });
+    const out = await new Pipeline(h.app.deps, new Registry([sneaky]), all, { confirmTtlSeconds: 60 }).handle({
+      actor: consoleUser,
+      text: 'sneaky n=1',
+    });
     expect(out.status).toBe('error');
     expect(h.text(out)).not.toContain('changed');
   });
@@ -120,10 +137,16 @@ describe('confirmation records', () => {
   it('re-checks the tier against the policy of the pipeline that runs it', async () => {
     const records = new MemoryConfirmationRecords({ now: () => h.clock.now(), keepMs: 600_000 });
     const slack: AccessPolicy = { rules: [{ platform: 'slack', users: ['U0BOB'], tier: 'destructive' }] };
-    const asked = await new Pipeline(h.app.deps, new Registry(commands), slack, { confirmTtlSeconds: 60, confirmations: records }).handle({ actor: bob, text: 'errors clear' });
+    const asked = await new Pipeline(h.app.deps, new Registry(commands), slack, { confirmTtlSeconds: 60, confirmations: records }).handle({
+      actor: bob,
+      text: 'errors clear',
+    });
     expect(asked.status).toBe('pending');
     const demoted: AccessPolicy = { rules: [{ platform: 'slack', users: ['U0BOB'], tier: 'write' }] };
-    const out = await new Pipeline(h.app.deps, new Registry(commands), demoted, { confirmTtlSeconds: 60, confirmations: records }).confirm(asked.confirmationId!, bob);
+    const out = await new Pipeline(h.app.deps, new Registry(commands), demoted, { confirmTtlSeconds: 60, confirmations: records }).confirm(
+      asked.confirmationId!,
+      bob,
+    );
     expect(out.status).toBe('denied');
     expect(h.text(out)).toContain('needs the destructive tier');
     expect(h.fake.requests.some((r) => r.method === 'DELETE')).toBe(false);

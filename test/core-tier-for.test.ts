@@ -17,7 +17,7 @@ const setting = defineCommand({
   calls: [],
   tierFor: ({ args: a }) => (a.wipe ? 'destructive' : a.value === undefined ? 'read' : 'write'),
   run: async ({ args: a }) => {
-    runs.push(a.wipe ? 'wipe' : a.value ?? 'show');
+    runs.push(a.wipe ? 'wipe' : (a.value ?? 'show'));
     return reply({ blocks: [text('done')] });
   },
 });
@@ -25,7 +25,17 @@ const setting = defineCommand({
 const h = useHarness();
 let pipeline: Pipeline;
 beforeEach(() => {
-  pipeline = new Pipeline(h.app.deps, new Registry([setting]), { rules: [{ platform: 'slack', tier: 'read' }, { platform: 'slack', users: ['U0WRITER'], tier: 'write' }] }, { confirmTtlSeconds: 60 });
+  pipeline = new Pipeline(
+    h.app.deps,
+    new Registry([setting]),
+    {
+      rules: [
+        { platform: 'slack', tier: 'read' },
+        { platform: 'slack', users: ['U0WRITER'], tier: 'write' },
+      ],
+    },
+    { confirmTtlSeconds: 60 },
+  );
 });
 
 describe('tierFor: the tier of this use of a command', () => {
@@ -45,7 +55,12 @@ describe('tierFor: the tier of this use of a command', () => {
     const wipe = await pipeline.handle({ actor: writer, text: 'setting --wipe' });
     expect(wipe.status).toBe('denied');
     expect(h.text(wipe)).toContain('needs the destructive tier');
-    const admin = new Pipeline(h.app.deps, new Registry([setting]), { rules: [{ platform: '*', tier: 'destructive' }] }, { confirmTtlSeconds: 60 });
+    const admin = new Pipeline(
+      h.app.deps,
+      new Registry([setting]),
+      { rules: [{ platform: '*', tier: 'destructive' }] },
+      { confirmTtlSeconds: 60 },
+    );
     const asked = await admin.handle({ actor: writer, text: 'setting --wipe' });
     expect(asked.status).toBe('pending');
     expect(runs).toEqual(['5']);

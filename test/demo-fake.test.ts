@@ -24,7 +24,12 @@ describe('fake Plexus', () => {
     expect(JSON.parse(put.text)).toEqual({ success: true, name: 'recorded' });
     expect(fake.gateway.state.keys.recorded?.secret).toBe('sk-recorded');
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]).toMatchObject({ method: 'PUT', path: '/v0/management/keys/recorded', query: 'x=1', body: '{"secret":"sk-recorded"}' });
+    expect(fake.requests[0]).toMatchObject({
+      method: 'PUT',
+      path: '/v0/management/keys/recorded',
+      query: 'x=1',
+      body: '{"secret":"sk-recorded"}',
+    });
     expect(fake.requests[0]?.headers['x-admin-key']).toBe(fake.adminKey);
   });
 

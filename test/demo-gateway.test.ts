@@ -26,8 +26,12 @@ function shapeDiff(actual: unknown, sample: unknown, opts: { maps?: string[]; op
     const a = actual as Json;
     const s = sample as Json;
     const out = [
-      ...Object.keys(s).filter((k) => !(k in a)).map((k) => `${at}.${k}: missing`),
-      ...Object.keys(a).filter((k) => !(k in s)).map((k) => `${at}.${k}: unexpected`),
+      ...Object.keys(s)
+        .filter((k) => !(k in a))
+        .map((k) => `${at}.${k}: missing`),
+      ...Object.keys(a)
+        .filter((k) => !(k in s))
+        .map((k) => `${at}.${k}: unexpected`),
     ];
     for (const k of Object.keys(s).filter((k) => k in a)) {
       if (opts.opaque?.includes(k)) continue;
@@ -50,7 +54,11 @@ async function call(method: string, p: string, opts: { body?: unknown; key?: str
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key !== null) headers['x-admin-key'] = opts.key ?? ADMIN;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(gw.url + p, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+  const res = await fetch(gw.url + p, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -86,7 +94,13 @@ describe('authentication and error formats', () => {
     const verify = await call('GET', '/v0/management/auth/verify', { key: limitedSecret });
     expect(verify.status).toBe(200);
     expect(shapeDiff(verify.body, sampleBody('auth-verify-limited-key'))).toEqual([]);
-    expect(verify.body).toMatchObject({ ok: true, role: 'limited', keyName: 'ci-pipeline', quotaNames: ['requests-daily'], quotaName: 'requests-daily' });
+    expect(verify.body).toMatchObject({
+      ok: true,
+      role: 'limited',
+      keyName: 'ci-pipeline',
+      quotaNames: ['requests-daily'],
+      quotaName: 'requests-daily',
+    });
     const me = await call('GET', '/v0/management/self/me', { key: limitedSecret });
     expect(shapeDiff(me.body, sampleBody('self-me-limited'))).toEqual([]);
   });
@@ -100,7 +114,10 @@ describe('authentication and error formats', () => {
       ['PATCH', '/v0/management/debug'],
       ['GET', '/v0/system/logs/recent'],
     ] as const) {
-      expect(await call(m, p, { key: limitedSecret, body: m === 'PATCH' ? { enabled: false } : undefined })).toMatchObject({ status: 403, body: forbidden });
+      expect(await call(m, p, { key: limitedSecret, body: m === 'PATCH' ? { enabled: false } : undefined })).toMatchObject({
+        status: 403,
+        body: forbidden,
+      });
     }
   });
 
@@ -224,7 +241,10 @@ describe('collections have the recorded shapes', () => {
     const visible = seed.usage.filter((u) => u.startTime >= nowMin - 3_600_000 && u.startTime <= nowMin).length;
     expect((hour.stats as Json).totalRequests).toBe(visible);
 
-    const custom = await call('GET', `/v0/management/usage/summary?range=custom&startDate=${new Date(NOW - 130 * 60_000).toISOString()}&endDate=${new Date(NOW).toISOString()}`);
+    const custom = await call(
+      'GET',
+      `/v0/management/usage/summary?range=custom&startDate=${new Date(NOW - 130 * 60_000).toISOString()}&endDate=${new Date(NOW).toISOString()}`,
+    );
     expect((custom.body.series as { bucketStartMs: number }[]).every((s) => s.bucketStartMs % 300_000 === 0)).toBe(true);
     expect(await call('GET', '/v0/management/usage/summary?range=year')).toMatchObject({ status: 400, body: { error: 'Invalid range' } });
   });
@@ -256,7 +276,10 @@ describe('collections have the recorded shapes', () => {
     const hist = (await call('GET', '/v0/management/quotas/openrouter-credits/history?meterKey=balance&since=6h')).body;
     expect(hist).toMatchObject({ checkerId: 'openrouter-credits', meterKey: 'balance' });
     expect((hist.history as Json[]).length).toBe(6);
-    expect(await call('GET', '/v0/management/quotas/nope')).toMatchObject({ status: 200, body: { success: false, meters: [], checkerId: 'nope' } });
+    expect(await call('GET', '/v0/management/quotas/nope')).toMatchObject({
+      status: 200,
+      body: { success: false, meters: [], checkerId: 'nope' },
+    });
   });
 
   it('quota status has the legacy snake_case top level', async () => {
@@ -265,7 +288,10 @@ describe('collections have the recorded shapes', () => {
     expect((status.body.quotas as Json[]).map((q) => q.name)).toEqual(['tokens-rolling-hour', 'monthly-cost']);
     const none = await call('GET', '/v0/management/quota/status/alice-dev');
     expect(none.body).toEqual({ ...(sampleBody('quota-status-bot-basic-no-quota') as Json), key: 'alice-dev' });
-    expect(await call('GET', '/v0/management/quota/status/nope')).toMatchObject({ status: 404, body: { error: { message: 'Key not found: nope', type: 'not_found_error' } } });
+    expect(await call('GET', '/v0/management/quota/status/nope')).toMatchObject({
+      status: 404,
+      body: { error: { message: 'Key not found: nope', type: 'not_found_error' } },
+    });
     const self = await call('GET', '/v0/management/self/quota', { key: limitedSecret });
     expect(shapeDiff(self.body, sampleBody('self-quota-limited'))).toEqual([]);
     expect(self.body).toMatchObject({ key: 'ci-pipeline', quotaName: 'requests-daily', limit: 120 });
@@ -274,7 +300,9 @@ describe('collections have the recorded shapes', () => {
   it('a quota in use cannot be deleted (409)', async () => {
     const res = await call('DELETE', '/v0/management/user-quotas/requests-daily');
     expect(res).toMatchObject({ status: 409, body: { error: { type: 'conflict_error' } } });
-    expect((res.body.error as Json).message).toBe("Cannot delete quota 'requests-daily'. It is assigned to the following keys: ci-pipeline.");
+    expect((res.body.error as Json).message).toBe(
+      "Cannot delete quota 'requests-daily'. It is assigned to the following keys: ci-pipeline.",
+    );
   });
 
   it('debug state, traces and MCP logs', async () => {
@@ -289,7 +317,13 @@ describe('collections have the recorded shapes', () => {
   });
 
   it('config, performance and concurrency views', async () => {
-    expect((await call('GET', '/v0/management/config/status')).body).toEqual({ providerCount: 5, modelAliasCount: 4, keyCount: 6, quotaCount: 4, mcpServerCount: 3 });
+    expect((await call('GET', '/v0/management/config/status')).body).toEqual({
+      providerCount: 5,
+      modelAliasCount: 4,
+      keyCount: 6,
+      quotaCount: 4,
+      mcpServerCount: 3,
+    });
     const failover = (await call('GET', '/v0/management/config/failover')).body;
     expect((failover.retryableStatusCodes as number[]).length).toBe(398);
     expect((await call('GET', '/v0/management/config/timeout')).body).toEqual({ defaultSeconds: 120 });
@@ -328,9 +362,13 @@ describe('seed', () => {
     expect(secrets.filter((s) => /^sk-plexus-[0-9a-f]{32}$/.test(s))).toHaveLength(6);
     expect(secrets.length).toBeGreaterThanOrEqual(10);
     const bodies = await Promise.all(
-      ['/v0/management/usage?limit=500', '/v0/management/errors?limit=500', '/v0/system/logs/recent', '/v0/management/mcp-logs?limit=100', '/v0/management/metrics'].map(
-        async (p) => (await call('GET', p)).text,
-      ),
+      [
+        '/v0/management/usage?limit=500',
+        '/v0/management/errors?limit=500',
+        '/v0/system/logs/recent',
+        '/v0/management/mcp-logs?limit=100',
+        '/v0/management/metrics',
+      ].map(async (p) => (await call('GET', p)).text),
     );
     for (const s of secrets) for (const b of bodies) expect(b.includes(s)).toBe(false);
     // Upstream returns provider and key secrets in plain text to the admin.
@@ -348,7 +386,9 @@ describe('streams and backups', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
     while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
-    expect(text).toMatch(/^event: syslog\nid: \d+\ndata: \{"message":".+","level":"\w+","timestamp":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d","module":"[\w-]+"\}\n\n/);
+    expect(text).toMatch(
+      /^event: syslog\nid: \d+\ndata: \{"message":".+","level":"\w+","timestamp":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d","module":"[\w-]+"\}\n\n/,
+    );
     ac.abort();
     await reader.cancel().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 80));
@@ -362,7 +402,12 @@ describe('streams and backups', () => {
     const res = await fetch(`${gw.url}/v0/management/events`, { headers: { 'x-admin-key': ADMIN }, signal: ac.signal });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const rec = { ...(seed.usage[0] as DemoSeed['usage'][number]), requestId: 'live-0001', startTime: NOW, date: new Date(NOW).toISOString() };
+    const rec = {
+      ...(seed.usage[0] as DemoSeed['usage'][number]),
+      requestId: 'live-0001',
+      startTime: NOW,
+      date: new Date(NOW).toISOString(),
+    };
     gw.gateway.state.addUsage(rec);
     let text = '';
     while (!text.includes('event: completed')) text += new TextDecoder().decode((await reader.read()).value);
@@ -376,7 +421,10 @@ describe('streams and backups', () => {
   });
 
   it('the log stream refuses a wrong key with 401', async () => {
-    expect(await call('GET', '/v0/system/logs/stream', { key: 'nope' })).toMatchObject({ status: 401, body: sampleBody('system-logs-stream-wrong-key') });
+    expect(await call('GET', '/v0/system/logs/stream', { key: 'nope' })).toMatchObject({
+      status: 401,
+      body: sampleBody('system-logs-stream-wrong-key'),
+    });
   });
 
   it('config backup is the plexus_backup envelope; the full backup is a gzip tar', async () => {

@@ -15,7 +15,11 @@ let gw: Awaited<ReturnType<typeof startDemoGateway>>;
 async function call(method: string, p: string, opts: { body?: unknown; key?: string; raw?: Buffer; type?: string } = {}) {
   const headers: Record<string, string> = { 'x-admin-key': opts.key ?? ADMIN };
   if (opts.body !== undefined || opts.raw) headers['content-type'] = opts.type ?? 'application/json';
-  const res = await fetch(gw.url + p, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  const res = await fetch(gw.url + p, {
+    method,
+    headers,
+    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
   const buf = Buffer.from(await res.arrayBuffer());
   let body: unknown;
   try {
@@ -41,7 +45,10 @@ afterEach(() => gw.close());
 
 describe('providers and aliases', () => {
   it('PATCH provider enabled=false shows in later reads', async () => {
-    expect(await call('PATCH', '/v0/management/providers/openai', { body: { enabled: false } })).toMatchObject({ status: 200, body: { success: true, slug: 'openai' } });
+    expect(await call('PATCH', '/v0/management/providers/openai', { body: { enabled: false } })).toMatchObject({
+      status: 200,
+      body: { success: true, slug: 'openai' },
+    });
     expect((await get('/v0/management/providers/openai')).enabled).toBe(false);
     expect(((await get('/v0/management/providers')).openai as Json).enabled).toBe(false);
   });
@@ -51,7 +58,11 @@ describe('providers and aliases', () => {
       body: { api_base_url: 'https://api.together.xyz/v1', api_key: 'tg-123', quota_checker: { type: 'naga', options: {} } },
     });
     expect(put.body).toEqual({ success: true, slug: 'org/team' });
-    expect(await get('/v0/management/providers/org/team')).toMatchObject({ enabled: true, auto_compat: false, model_autosync: { enabled: false, intervalMinutes: 60 } });
+    expect(await get('/v0/management/providers/org/team')).toMatchObject({
+      enabled: true,
+      auto_compat: false,
+      model_autosync: { enabled: false, intervalMinutes: 60 },
+    });
     const checkers = (await get('/v0/management/quotas')) as unknown as Json[];
     expect(checkers.map((c) => c.checkerId)).toContain('org/team');
     expect((await call('DELETE', '/v0/management/providers/org/team')).body).toEqual({ success: true, provider: 'org/team' });
@@ -70,7 +81,9 @@ describe('providers and aliases', () => {
   });
 
   it('aliases: legacy flat body, PATCH merge, delete via /models', async () => {
-    await call('PUT', '/v0/management/aliases/legacy', { body: { selector: 'random', targets: [{ provider: 'openai', model: 'gpt-4o' }] } });
+    await call('PUT', '/v0/management/aliases/legacy', {
+      body: { selector: 'random', targets: [{ provider: 'openai', model: 'gpt-4o' }] },
+    });
     await call('PATCH', '/v0/management/aliases/legacy', { body: { additional_aliases: ['nick'], sticky_session: false } });
     expect(await get('/v0/management/aliases/legacy')).toEqual({
       slug: 'legacy',
@@ -90,17 +103,31 @@ describe('providers and aliases', () => {
   });
 
   it('an indirect alias cycle is a 500 like upstream', async () => {
-    await call('PUT', '/v0/management/aliases/a', { body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ alias: 'b' }] }] } });
-    await call('PUT', '/v0/management/aliases/b', { body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ provider: 'openai', model: 'gpt-4o' }] }] } });
-    const cyc = await call('PATCH', '/v0/management/aliases/b', { body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ alias: 'a' }] }] } });
+    await call('PUT', '/v0/management/aliases/a', {
+      body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ alias: 'b' }] }] },
+    });
+    await call('PUT', '/v0/management/aliases/b', {
+      body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ provider: 'openai', model: 'gpt-4o' }] }] },
+    });
+    const cyc = await call('PATCH', '/v0/management/aliases/b', {
+      body: { target_groups: [{ name: 'g', selector: 'random', targets: [{ alias: 'a' }] }] },
+    });
     expect(cyc).toMatchObject({ status: 500, body: { error: 'Internal server error' } });
   });
 });
 
 describe('keys and self-service', () => {
   it('PUT keys with legacy quota stores quotas:[name]; secret is required', async () => {
-    expect((await call('PUT', '/v0/management/keys/new-key', { body: { secret: 'sk-new', quota: 'x' } })).body).toEqual({ success: true, name: 'new-key' });
-    expect(await get('/v0/management/keys/new-key')).toEqual({ name: 'new-key', secret: 'sk-new', quotas: ['x'], allowRawPassthrough: false });
+    expect((await call('PUT', '/v0/management/keys/new-key', { body: { secret: 'sk-new', quota: 'x' } })).body).toEqual({
+      success: true,
+      name: 'new-key',
+    });
+    expect(await get('/v0/management/keys/new-key')).toEqual({
+      name: 'new-key',
+      secret: 'sk-new',
+      quotas: ['x'],
+      allowRawPassthrough: false,
+    });
     expect(((await get('/v0/management/keys'))['new-key'] as Json).quotas).toEqual(['x']);
     const bad = await call('PUT', '/v0/management/keys/other', { body: { comment: 'no secret' } });
     expect(bad).toMatchObject({ status: 400, body: { error: 'Validation failed', details: [{ code: 'invalid_type', path: ['secret'] }] } });
@@ -109,7 +136,9 @@ describe('keys and self-service', () => {
   it('time-bound keys: expiresAt on create, no expiry change, disable', async () => {
     await call('PUT', '/v0/management/keys/temp', { body: { secret: 'sk-temp', expiresInMinutes: 60 } });
     expect((await get('/v0/management/keys/temp')).expiresAt).toBe(START + 3_600_000);
-    expect((await call('PATCH', '/v0/management/keys/temp', { body: { expiresInMinutes: 5 } })).body).toEqual({ error: 'Key expiry cannot be changed after creation' });
+    expect((await call('PATCH', '/v0/management/keys/temp', { body: { expiresInMinutes: 5 } })).body).toEqual({
+      error: 'Key expiry cannot be changed after creation',
+    });
     expect((await call('POST', '/v0/management/keys/web-app/disable')).body).toEqual({ error: 'Only time-bound keys can be disabled' });
     expect((await call('POST', '/v0/management/keys/temp/disable')).body).toEqual({ success: true, name: 'temp' });
     expect((await call('GET', '/v0/management/self/me', { key: 'sk-temp' })).status).toBe(401);
@@ -117,7 +146,9 @@ describe('keys and self-service', () => {
 
   it('self/rotate: admin needs ?keyName=; a limited key rotates itself and the old secret stops working', async () => {
     const old = (seed.keys['support-bot'] as { secret: string }).secret;
-    expect((await call('POST', '/v0/management/self/rotate')).body).toEqual({ error: 'Admin must supply ?keyName= for self-service endpoints' });
+    expect((await call('POST', '/v0/management/self/rotate')).body).toEqual({
+      error: 'Admin must supply ?keyName= for self-service endpoints',
+    });
     const rotated = await call('POST', '/v0/management/self/rotate', { key: old });
     expect(rotated.body).toMatchObject({ keyName: 'support-bot', message: 'Secret rotated. Store it now — it will not be shown again.' });
     const fresh = rotated.body.secret as string;
@@ -129,10 +160,21 @@ describe('keys and self-service', () => {
 
   it('self/debug/toggle and PATCH debug change the debug view', async () => {
     const key = (seed.keys['alice-dev'] as { secret: string }).secret;
-    expect((await call('POST', '/v0/management/self/debug/toggle', { key, body: { enabled: true } })).body).toEqual({ keyName: 'alice-dev', enabled: true, enabledGlobal: false });
+    expect((await call('POST', '/v0/management/self/debug/toggle', { key, body: { enabled: true } })).body).toEqual({
+      keyName: 'alice-dev',
+      enabled: true,
+      enabledGlobal: false,
+    });
     expect((await get('/v0/management/self/me', key)).traceEnabled).toBe(true);
     const patched = await call('PATCH', '/v0/management/debug', { body: { enabled: true, keys: ['web-app'], providers: ['openai'] } });
-    expect(patched.body).toEqual({ enabled: true, enabledGlobal: true, enabledKeys: ['web-app'], providers: ['openai'], keys: ['web-app'], aliases: [] });
+    expect(patched.body).toEqual({
+      enabled: true,
+      enabledGlobal: true,
+      enabledKeys: ['web-app'],
+      providers: ['openai'],
+      keys: ['web-app'],
+      aliases: [],
+    });
   });
 });
 
@@ -141,7 +183,12 @@ describe('quotas', () => {
     const before = (await get('/v0/management/quota/status/ci-pipeline')).current_usage as number;
     expect(before).toBeGreaterThan(0);
     const cleared = await call('POST', '/v0/management/quota/clear', { body: { key: 'ci-pipeline', quota: 'requests-daily' } });
-    expect(cleared.body).toEqual({ success: true, key: 'ci-pipeline', quota: 'requests-daily', message: "Quota 'requests-daily' reset successfully" });
+    expect(cleared.body).toEqual({
+      success: true,
+      key: 'ci-pipeline',
+      quota: 'requests-daily',
+      message: "Quota 'requests-daily' reset successfully",
+    });
     expect((await get('/v0/management/quota/status/ci-pipeline')).current_usage).toBe(0);
     const re = await call('POST', '/v0/management/quota/recompute', { body: { key: 'ci-pipeline', quota: 'requests-daily' } });
     expect(re.body).toMatchObject({ success: true, usage: before, windowStartMs: Date.parse('2026-11-26T00:00:00Z') });
@@ -149,19 +196,32 @@ describe('quotas', () => {
     const rolling = await call('POST', '/v0/management/quota/recompute', { body: { key: 'web-app', quota: 'tokens-rolling-hour' } });
     expect(rolling).toMatchObject({ status: 400, body: { reason: 'unsupported_quota_type' } });
     const notAttached = await call('POST', '/v0/management/quota/clear', { body: { key: 'web-app', quota: 'requests-daily' } });
-    expect(notAttached.body).toEqual({ error: { message: "Quota 'requests-daily' is not attached to key 'web-app'", type: 'invalid_request_error' } });
+    expect(notAttached.body).toEqual({
+      error: { message: "Quota 'requests-daily' is not attached to key 'web-app'", type: 'invalid_request_error' },
+    });
   });
 
   it('an exhausted quota reports allowed:false and remaining 0', async () => {
     await call('PUT', '/v0/management/user-quotas/tiny', { body: { type: 'daily', limitType: 'requests', limit: 1 } });
     await call('PATCH', '/v0/management/keys/ci-pipeline', { body: { quotas: ['tiny'] } });
-    expect(await get('/v0/management/quota/status/ci-pipeline')).toMatchObject({ quota_name: 'tiny', allowed: false, remaining: 0, limit: 1 });
+    expect(await get('/v0/management/quota/status/ci-pipeline')).toMatchObject({
+      quota_name: 'tiny',
+      allowed: false,
+      remaining: 0,
+      limit: 1,
+    });
   });
 
   it('user quotas: PATCH merges, DELETE works once unused; default_quotas apply to keys without quotas', async () => {
     const patched = await call('PATCH', '/v0/management/user-quotas/weekly-tokens', { body: { limit: 10, shared: true } });
-    expect(patched.body).toEqual({ success: true, name: 'weekly-tokens', quota: { type: 'weekly', limitType: 'tokens', limit: 10, shared: true } });
-    expect((await call('PATCH', '/v0/management/system-settings', { body: { default_quotas: ['weekly-tokens'] } })).body).toEqual({ success: true });
+    expect(patched.body).toEqual({
+      success: true,
+      name: 'weekly-tokens',
+      quota: { type: 'weekly', limitType: 'tokens', limit: 10, shared: true },
+    });
+    expect((await call('PATCH', '/v0/management/system-settings', { body: { default_quotas: ['weekly-tokens'] } })).body).toEqual({
+      success: true,
+    });
     const alice = await get('/v0/management/quota/status/alice-dev');
     expect(alice).toMatchObject({ quota_name: 'weekly-tokens', allowed: false });
     expect((alice.quotas as Json[])[0]).toMatchObject({ source: 'default', shared: true });
@@ -185,7 +245,10 @@ describe('logs, config and backups', () => {
     await call('DELETE', '/v0/management/usage?olderThanDays=7');
     const left = (await get('/v0/management/usage?limit=1')).total as number;
     expect(left).toBe(seed.usage.filter((u) => u.startTime >= START - 7 * 86_400_000 && u.requestId !== id).length);
-    expect((await call('DELETE', '/v0/management/logs/reset')).body).toEqual({ success: true, message: 'All logs have been reset successfully' });
+    expect((await call('DELETE', '/v0/management/logs/reset')).body).toEqual({
+      success: true,
+      message: 'All logs have been reset successfully',
+    });
     expect(await get('/v0/management/usage?limit=1')).toEqual({ data: [], total: 0, limit: 1, offset: 0 });
     expect((await get('/v0/management/errors')).total).toBe(0);
   });
@@ -205,8 +268,13 @@ describe('logs, config and backups', () => {
   });
 
   it('config sections validate, persist into system settings, and reject non-objects', async () => {
-    expect((await call('PATCH', '/v0/management/config/cooldown', { body: { initialMinutes: 0.01 } })).body).toEqual({ error: 'initialMinutes must be at least 0.1' });
-    expect((await call('PATCH', '/v0/management/config/cooldown', { body: { initialMinutes: 5 } })).body).toEqual({ initialMinutes: 5, maxMinutes: 300 });
+    expect((await call('PATCH', '/v0/management/config/cooldown', { body: { initialMinutes: 0.01 } })).body).toEqual({
+      error: 'initialMinutes must be at least 0.1',
+    });
+    expect((await call('PATCH', '/v0/management/config/cooldown', { body: { initialMinutes: 5 } })).body).toEqual({
+      initialMinutes: 5,
+      maxMinutes: 300,
+    });
     expect(await get('/v0/management/config/cooldown')).toEqual({ initialMinutes: 5, maxMinutes: 300 });
     expect((await get('/v0/management/system-settings'))['cooldown.initialMinutes']).toBe(5);
     expect((await call('PATCH', '/v0/management/config/failover', { body: [] })).body).toEqual({ error: 'Object body is required' });
@@ -241,12 +309,24 @@ describe('logs, config and backups', () => {
     const restored = await call('POST', '/v0/management/restore', { body: backup });
     expect(restored.body).toEqual({
       success: true,
-      restored: { _cleared: 1, providers: 5, model_aliases: 4, api_keys: 6, user_quotas: 4, mcp_servers: 3, mcp_keys: 0, system_settings: 3, oauth_credentials: 0 },
+      restored: {
+        _cleared: 1,
+        providers: 5,
+        model_aliases: 4,
+        api_keys: 6,
+        user_quotas: 4,
+        mcp_servers: 3,
+        mcp_keys: 0,
+        system_settings: 3,
+        oauth_credentials: 0,
+      },
       message: 'Config restore complete. Server is restarting to apply changes.',
     });
     expect(Object.keys(await get('/v0/management/keys'))).toContain('web-app');
     expect(Object.keys(await get('/v0/management/aliases'))).toHaveLength(4);
-    expect((await call('POST', '/v0/management/restore', { body: { hello: 'world' } })).body).toEqual({ error: 'Invalid backup: missing plexus_backup field' });
+    expect((await call('POST', '/v0/management/restore', { body: { hello: 'world' } })).body).toEqual({
+      error: 'Invalid backup: missing plexus_backup field',
+    });
   });
 
   it('a full backup archive restores config and logs', async () => {
@@ -254,7 +334,10 @@ describe('logs, config and backups', () => {
     await call('DELETE', '/v0/management/logs/reset');
     await call('DELETE', '/v0/management/providers/openai');
     const res = await call('POST', '/v0/management/restore', { raw: archive, type: 'application/gzip' });
-    expect(res.body).toMatchObject({ success: true, restored: { providers: 5, request_usage: seed.usage.length, inference_errors: seed.errors.length } });
+    expect(res.body).toMatchObject({
+      success: true,
+      restored: { providers: 5, request_usage: seed.usage.length, inference_errors: seed.errors.length },
+    });
     const usage = await get('/v0/management/usage?limit=1');
     expect(usage.total).toBe(seed.usage.length);
     expect((usage.data as Json[])[0]).toEqual(seed.usage[seed.usage.length - 1]);

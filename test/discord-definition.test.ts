@@ -13,7 +13,15 @@ import { reply } from '../src/render/reply.js';
 import { commandProblems } from './fakes/discord-validate.js';
 
 const cmd = (words: string[], extra: Partial<Parameters<typeof defineCommand>[0]> = {}): Command =>
-  defineCommand({ words, summary: `Do ${words.join(' ')}.`, tier: 'read', args: args({}), calls: [], run: async () => reply(), ...extra }) as Command;
+  defineCommand({
+    words,
+    summary: `Do ${words.join(' ')}.`,
+    tier: 'read',
+    args: args({}),
+    calls: [],
+    run: async () => reply(),
+    ...extra,
+  }) as Command;
 
 /** The subcommand JSON for a route key, from the generated definition. */
 function subcommand(options: OptionJSON[], key: string): OptionJSON | undefined {
@@ -40,10 +48,14 @@ describe('the /plexus definition from the registry', () => {
 
   it('makes areas groups and single-word commands top-level subcommands', () => {
     for (const c of commands.filter((x) => !def.folded.includes(x))) {
-      const json = subcommand(def.json.options, routeKey(c.words.length > 1 ? c.words[0] : undefined, c.words.length > 1 ? c.words.slice(1).join('-') : c.words[0]!));
+      const json = subcommand(
+        def.json.options,
+        routeKey(c.words.length > 1 ? c.words[0] : undefined, c.words.length > 1 ? c.words.slice(1).join('-') : c.words[0]!),
+      );
       expect(json?.type, c.name).toBe(1);
     }
-    for (const single of ['help', 'whoami', 'restart', 'backup', 'restore']) expect(def.json.options.find((o) => o.name === single)?.type).toBe(1);
+    for (const single of ['help', 'whoami', 'restart', 'backup', 'restore'])
+      expect(def.json.options.find((o) => o.name === single)?.type).toBe(1);
   });
 
   it('types options from the zod schemas', () => {
@@ -58,7 +70,9 @@ describe('the /plexus definition from the registry', () => {
     }
     const summary = subcommand(def.json.options, 'usage summary')!;
     expect(summary.options?.find((o) => o.name === 'range')?.choices?.map((c) => c.value)).toEqual(['hour', 'day', 'week', 'month']);
-    expect(subcommand(def.json.options, 'restore')!.options).toEqual([expect.objectContaining({ name: 'backup', type: 11, required: true })]);
+    expect(subcommand(def.json.options, 'restore')!.options).toEqual([
+      expect.objectContaining({ name: 'backup', type: 11, required: true }),
+    ]);
   });
 });
 
@@ -72,7 +86,13 @@ describe('fitting Discord limits', () => {
             summary: 'A rather long summary of what this action does to the gateway, so that descriptions cost characters.',
             tier: (['read', 'write', 'destructive'] as const)[i % 3]!,
             positional: ['name'],
-            args: args({ name: word(), limit: int({ min: 1, max: 500 }).default(20), mode: z.enum(['fast', 'slow']).optional(), tags: list().optional(), dry: flag() }),
+            args: args({
+              name: word(),
+              limit: int({ min: 1, max: 500 }).default(20),
+              mode: z.enum(['fast', 'slow']).optional(),
+              tags: list().optional(),
+              dry: flag(),
+            }),
           }),
         );
       }
@@ -95,12 +115,20 @@ describe('fitting Discord limits', () => {
     expect(commandProblems(def.json)).toEqual([]);
     const tiers = new Set(def.folded.map((c) => c.tier));
     expect(tiers.has('destructive')).toBe(true);
-    if (tiers.has('read')) expect(def.folded.filter((c) => c.tier === 'destructive')).toHaveLength(all.filter((c) => c.tier === 'destructive').length);
+    if (tiers.has('read'))
+      expect(def.folded.filter((c) => c.tier === 'destructive')).toHaveLength(all.filter((c) => c.tier === 'destructive').length);
   });
 
   it('takes overflowing options as one `more` text option, and long enums without choices', () => {
     const shape = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`opt${i}`, z.string().optional()]));
-    const wide = cmd(['wide', 'thing'], { positional: ['id'], args: args({ id: word(), ...shape, color: z.enum(Array.from({ length: 30 }, (_, i) => `c${i}`) as [string, ...string[]]).optional() }) });
+    const wide = cmd(['wide', 'thing'], {
+      positional: ['id'],
+      args: args({
+        id: word(),
+        ...shape,
+        color: z.enum(Array.from({ length: 30 }, (_, i) => `c${i}`) as [string, ...string[]]).optional(),
+      }),
+    });
     const def = buildCommandDefinition([wide]);
     const json = subcommand(def.json.options, 'wide thing')!;
     expect(commandProblems(def.json)).toEqual([]);
@@ -118,7 +146,18 @@ describe('fitting Discord limits', () => {
 });
 
 describe('options back to a command line', () => {
-  const tricky = ['plain', 'two words', 'a=b', '--flag', '{"json":1}', 'say "hi"', "it's", `both "double" and 'single'`, 'back\\slash', 'ümlaut'];
+  const tricky = [
+    'plain',
+    'two words',
+    'a=b',
+    '--flag',
+    '{"json":1}',
+    'say "hi"',
+    "it's",
+    `both "double" and 'single'`,
+    'back\\slash',
+    'ümlaut',
+  ];
 
   it('quotes any value so the parser reads it back unchanged', () => {
     for (const v of tricky) {
@@ -130,16 +169,33 @@ describe('options back to a command line', () => {
   it('builds the args the command would get from the console', () => {
     const c = cmd(['keys', 'make'], {
       positional: ['name', 'region'],
-      args: args({ name: word(), region: z.string().optional(), comment: z.string().optional(), quotas: list().optional(), limit: int().optional(), shared: bool().optional(), cascade: flag() }),
+      args: args({
+        name: word(),
+        region: z.string().optional(),
+        comment: z.string().optional(),
+        quotas: list().optional(),
+        limit: int().optional(),
+        shared: bool().optional(),
+        cascade: flag(),
+      }),
     });
     const registry = new Registry([c]);
     const def = buildCommandDefinition([c]);
     const route = def.routes.get('keys make')!;
     const cases: [Record<string, string | number | boolean>, Record<string, unknown>][] = [
-      [{ name: 'ci runner', comment: 'say "hi"', quotas: 'a,b', limit: 5, shared: false, cascade: true }, { name: 'ci runner', comment: 'say "hi"', quotas: ['a', 'b'], limit: 5, shared: false, cascade: true }],
+      [
+        { name: 'ci runner', comment: 'say "hi"', quotas: 'a,b', limit: 5, shared: false, cascade: true },
+        { name: 'ci runner', comment: 'say "hi"', quotas: ['a', 'b'], limit: 5, shared: false, cascade: true },
+      ],
       // A later positional without the earlier one is sent by name.
-      [{ name: 'x', cascade: false }, { name: 'x', cascade: false }],
-      [{ name: '--x=1', region: '{eu}' }, { name: '--x=1', region: '{eu}', cascade: false }],
+      [
+        { name: 'x', cascade: false },
+        { name: 'x', cascade: false },
+      ],
+      [
+        { name: '--x=1', region: '{eu}' },
+        { name: '--x=1', region: '{eu}', cascade: false },
+      ],
     ];
     for (const [values, expected] of cases) {
       const line = commandLine(route, values);

@@ -14,11 +14,20 @@ describe('embed renderer', () => {
       reply({
         title: 'Provider openai disabled',
         severity: 'success',
-        blocks: [fields([{ label: 'Enabled', value: 'yes → no' }]), text('Routing stops sending it traffic.'), table(['a', { header: 'n', align: 'right' }], [['x', '1']]), context('by `alice`')],
+        blocks: [
+          fields([{ label: 'Enabled', value: 'yes → no' }]),
+          text('Routing stops sending it traffic.'),
+          table(['a', { header: 'n', align: 'right' }], [['x', '1']]),
+          context('by `alice`'),
+        ],
       }),
     );
     expect(m.embeds).toHaveLength(2);
-    expect(m.embeds[0]).toMatchObject({ title: '✔ Provider openai disabled', color: SEVERITY_COLORS.success, fields: [{ name: 'Enabled', value: 'yes → no', inline: true }] });
+    expect(m.embeds[0]).toMatchObject({
+      title: '✔ Provider openai disabled',
+      color: SEVERITY_COLORS.success,
+      fields: [{ name: 'Enabled', value: 'yes → no', inline: true }],
+    });
     expect(m.embeds[1]?.description).toBe('Routing stops sending it traffic.\n\n```\na  n\n─  ─\nx  1\n```');
     expect(m.embeds[1]?.footer?.text).toBe('by alice');
     expect(m.components).toEqual([]);
@@ -26,7 +35,9 @@ describe('embed renderer', () => {
   });
 
   it('puts fields that are too long for embed fields in the description, and shows context inside as subtext', () => {
-    const m = renderReply(reply({ blocks: [fields([{ label: 'Body', value: 'y'.repeat(1500) }]), context('note'), code('a ``` b', 'json')] }));
+    const m = renderReply(
+      reply({ blocks: [fields([{ label: 'Body', value: 'y'.repeat(1500) }]), context('note'), code('a ``` b', 'json')] }),
+    );
     expect(m.embeds[0]?.fields).toBeUndefined();
     expect(m.embeds[0]?.description).toContain('**Body:** yyy');
     expect(m.embeds[0]?.description).toContain('-# note');
@@ -64,7 +75,12 @@ describe('embed renderer', () => {
 describe('splitting over messages', () => {
   const big: Reply = reply({
     title: 'Usage records',
-    blocks: [text('intro '.repeat(200)), table(['id', 'text', 'n'], rows(400)), fields(Array.from({ length: 40 }, (_, i) => ({ label: `f${i}`, value: `v${i}` }))), context('Next page: `usage list offset=400`')],
+    blocks: [
+      text('intro '.repeat(200)),
+      table(['id', 'text', 'n'], rows(400)),
+      fields(Array.from({ length: 40 }, (_, i) => ({ label: `f${i}`, value: `v${i}` }))),
+      context('Next page: `usage list offset=400`'),
+    ],
     actions: [{ id: 'run:usage list offset=400', label: 'Next page', style: 'primary' }],
   });
 
@@ -96,7 +112,11 @@ describe('splitting over messages', () => {
   });
 
   it("attaches the reply's file to the last message, or says it is too large", () => {
-    const r = reply({ title: 'Backup', blocks: [text('done')], file: { name: 'b.json', content: Buffer.from('{}'), contentType: 'application/json' } });
+    const r = reply({
+      title: 'Backup',
+      blocks: [text('done')],
+      file: { name: 'b.json', content: Buffer.from('{}'), contentType: 'application/json' },
+    });
     expect(messagesFor(r).at(-1)?.files).toEqual([{ name: 'b.json', data: Buffer.from('{}'), contentType: 'application/json' }]);
     const tooBig = messagesFor(r, { fileLimit: 1 });
     expect(tooBig.at(-1)?.files).toBeUndefined();
@@ -116,7 +136,11 @@ describe('private answers', () => {
       },
     };
   };
-  const secret = reply({ title: 'Key created', private: true, blocks: [fields([{ label: 'Secret', value: 'sk-plexus-0123456789abcdef' }])] });
+  const secret = reply({
+    title: 'Key created',
+    private: true,
+    blocks: [fields([{ label: 'Secret', value: 'sk-plexus-0123456789abcdef' }])],
+  });
   const opts = { refs: new ActionRefs(), logger: pino({ level: 'silent' }) };
 
   it('never lands in a public message: the public one gets a note, the answer goes to the caller alone', async () => {

@@ -43,7 +43,12 @@ describe('start', () => {
     const changed = { ...h.bot.definition.json, description: 'Manage Plexus' };
     expect(await syncCommands(rest, { ...opts, command: changed })).toBe('updated');
     expect(puts()).toHaveLength(2);
-    expect(h.discord.rest.commandList(guildScope()).map((c) => c.name).sort()).toEqual(['ping', 'plexus']);
+    expect(
+      h.discord.rest
+        .commandList(guildScope())
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['ping', 'plexus']);
     expect(await syncCommands(rest, opts)).toBe('updated');
   });
 
@@ -116,7 +121,14 @@ describe('channel poster', () => {
 
   it('posts and updates alerts as embeds', async () => {
     const since = h.discord.calls.length;
-    const { messageId } = await h.bot.poster.post(channel(), reply({ title: 'groq in cooldown', severity: 'warning', blocks: [text('4 failures'), table(['model', 'left'], [['llama', '17 min']])] }));
+    const { messageId } = await h.bot.poster.post(
+      channel(),
+      reply({
+        title: 'groq in cooldown',
+        severity: 'warning',
+        blocks: [text('4 failures'), table(['model', 'left'], [['llama', '17 min']])],
+      }),
+    );
     const posted = h.discord.rest.messages.get(messageId)!;
     expect(posted.channel_id).toBe(channel());
     expect(JSON.stringify(posted.embeds)).toContain('groq in cooldown');
@@ -127,7 +139,14 @@ describe('channel poster', () => {
   });
 
   it('uploads a file with the message, and never posts a private reply', async () => {
-    const { messageId } = await h.bot.poster.post(channel(), reply({ title: 'Digest', blocks: [text('attached')], file: { name: 'digest.csv', content: Buffer.from('a,b\n1,2\n'), contentType: 'text/csv' } }));
+    const { messageId } = await h.bot.poster.post(
+      channel(),
+      reply({
+        title: 'Digest',
+        blocks: [text('attached')],
+        file: { name: 'digest.csv', content: Buffer.from('a,b\n1,2\n'), contentType: 'text/csv' },
+      }),
+    );
     expect(h.discord.rest.messages.get(messageId)!.attachments).toMatchObject([{ filename: 'digest.csv', size: 8 }]);
     await expect(h.bot.poster.post(channel(), reply({ private: true, blocks: [text('secret')] }))).rejects.toThrow(/private/);
   });

@@ -20,7 +20,9 @@ const plexusCalls = (method: string, path: RegExp) => h.plexus.fake.requests.fil
 /** Clicks a button of the message the bot sent, as Discord would send the click (with the full message). */
 async function click(where: Where, messageOrId: string | FakeMessage, label: string) {
   const message = typeof messageOrId === 'string' ? h.discord.rest.messages.get(messageOrId)! : messageOrId;
-  const button = (message.components as { components: { label: string; custom_id: string }[] }[]).flatMap((r) => r.components).find((b) => b.label === label);
+  const button = (message.components as { components: { label: string; custom_id: string }[] }[])
+    .flatMap((r) => r.components)
+    .find((b) => b.label === label);
   if (!button) throw new Error(`no ${label} button on message ${message.id}`);
   const p = h.discord.interact(buttonClick(h.discord.applicationId, where, button.custom_id, message));
   await h.finished(p.id);
@@ -150,7 +152,10 @@ describe('secrets stay with the caller', () => {
     expect(done.sent[0]?.via).toBe('update');
     expect(done.sent.every((s) => s.ephemeral)).toBe(true);
     expect(plexusCalls('POST', /self\/rotate/)).toHaveLength(1);
-    const secret = done.sent.map((s) => s.text).join('\n').match(/sk-[\w-]{16,}/)?.[0];
+    const secret = done.sent
+      .map((s) => s.text)
+      .join('\n')
+      .match(/sk-[\w-]{16,}/)?.[0];
     expect(secret).toBeDefined();
     expect(publicText()).not.toContain(secret);
   });
@@ -241,7 +246,10 @@ describe('confirmation buttons', () => {
   it('a button from before a restart runs nothing', async () => {
     const message = await ask('providers delete groq');
     const stored = h.discord.rest.messages.get(message)!;
-    const forgotten = { ...stored, components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Confirm', custom_id: 'confirm:from-before-the-restart' }] }] };
+    const forgotten = {
+      ...stored,
+      components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Confirm', custom_id: 'confirm:from-before-the-restart' }] }],
+    };
     h.discord.rest.messages.set(message, forgotten);
     const click2 = await click(h.at('alice'), message, 'Confirm');
     expect(click2.sent[0]).toMatchObject({ via: 'reply', ephemeral: true });
@@ -251,7 +259,9 @@ describe('confirmation buttons', () => {
   it('refuses an attachment over the size bound without fetching it', async () => {
     const att = h.discord.rest.addAttachment('huge.json', Buffer.from('{}'));
     const huge = { ...att, size: 30 * 1024 * 1024 };
-    const { sent } = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], { attachments: { [att.id]: huge } });
+    const { sent } = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], {
+      attachments: { [att.id]: huge },
+    });
     expect(final(sent)[0]?.text).toMatch(/huge\.json is 31 MB; at most 26 MB is accepted\. Nothing was run/);
     expect(h.discord.rest.downloads).not.toContain(att.id);
     expect(plexusCalls('POST', /\/restore$/)).toHaveLength(0);
@@ -260,7 +270,9 @@ describe('confirmation buttons', () => {
   it('restore takes the backup as an attachment', async () => {
     const file = readFileSync(new URL('../examples/plexus-backup-example.json', import.meta.url));
     const att = h.discord.rest.addAttachment('plexus-backup-example.json', file);
-    const asked = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], { attachments: { [att.id]: att } });
+    const asked = await h.slash(h.at('alice'), ['restore'], [{ name: 'backup', type: 11, value: att.id }], {
+      attachments: { [att.id]: att },
+    });
     const prompt = final(asked.sent)[0]!;
     expect(h.discord.rest.downloads).toContain(att.id);
     expect(prompt.ephemeral).toBe(false);

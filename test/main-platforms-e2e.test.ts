@@ -60,7 +60,10 @@ beforeAll(async () => {
   exit = new Promise((resolve) => bot.on('exit', (code) => resolve(code)));
   // Up on both platforms (and listening for SIGTERM), so each test can run first or alone.
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok && stderr.includes('plexus-chatops is running')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -76,13 +79,18 @@ afterAll(async () => {
 
 describe('npm start with Slack and Discord credentials', () => {
   it('registers /plexus in the Discord guild', async () => {
-    const put = await discord.waitForCall((c) => c.method === 'PUT' && c.path.includes(`/applications/${discord.applicationId}/guilds/${discord.guild.id}/commands`), 15_000);
+    const put = await discord.waitForCall(
+      (c) => c.method === 'PUT' && c.path.includes(`/applications/${discord.applicationId}/guilds/${discord.guild.id}/commands`),
+      15_000,
+    );
     expect(JSON.stringify(put.body)).toContain('"name":"plexus"');
   }, 20_000);
 
   it('serves /healthz, answers a signed /plexus command, and stops cleanly on SIGTERM', async () => {
     const hook = slack.hook('C0LLMOPS', 'U0ALICE');
-    const body = new URLSearchParams(slashCommandFields({ text: 'cooldowns list', user: 'U0ALICE', channel: 'C0LLMOPS', responseUrl: hook })).toString();
+    const body = new URLSearchParams(
+      slashCommandFields({ text: 'cooldowns list', user: 'U0ALICE', channel: 'C0LLMOPS', responseUrl: hook }),
+    ).toString();
     const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, body);
     expect(res.status).toBe(200);
     const answer = await slack.waitFor(() => slack.hookPosts.find((p) => JSON.stringify(p.body).includes('groq')), 10_000);

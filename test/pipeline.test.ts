@@ -90,7 +90,10 @@ describe('confirmation of destructive commands', () => {
     expect(h.text(other)).toContain('Only the person who asked');
     expect(h.fake.requests.some((r) => r.method === 'DELETE')).toBe(false);
 
-    const [first, second] = await Promise.all([h.app.pipeline.confirm(asked.confirmationId!, admin), h.app.pipeline.confirm(asked.confirmationId!, admin)]);
+    const [first, second] = await Promise.all([
+      h.app.pipeline.confirm(asked.confirmationId!, admin),
+      h.app.pipeline.confirm(asked.confirmationId!, admin),
+    ]);
     expect(first.status).toBe('ok');
     expect(h.text(second)).toContain('already confirmed');
     expect(h.fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
@@ -131,9 +134,19 @@ describe('writes', () => {
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('enabled: yes → no');
     expect(h.text(await h.run('providers list'))).toMatch(/openrouter\s+no/);
-    const audits = h.logs.slice(before).map((l) => JSON.parse(l)).filter((l) => l.audit);
+    const audits = h.logs
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.audit);
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ platform: 'console', user: 'alice', channel: 'console', command: 'providers disable openrouter', outcome: 'ok', tier: 'write' });
+    expect(audits[0]).toMatchObject({
+      platform: 'console',
+      user: 'alice',
+      channel: 'console',
+      command: 'providers disable openrouter',
+      outcome: 'ok',
+      tier: 'write',
+    });
     expect(typeof audits[0].durationMs).toBe('number');
     await h.run('providers enable openrouter');
   });
@@ -200,7 +213,13 @@ describe('Plexus failures become clear replies', () => {
   });
 
   it('an unreachable Plexus is named, with its address', async () => {
-    const plexus = createPlexusClient({ baseUrl: 'http://127.0.0.1:9', adminKey: 'k'.repeat(20), retries: 1, retryMinMs: 1, logger: h.logger });
+    const plexus = createPlexusClient({
+      baseUrl: 'http://127.0.0.1:9',
+      adminKey: 'k'.repeat(20),
+      retries: 1,
+      retryMinMs: 1,
+      logger: h.logger,
+    });
     const app = createApp({ config: { ...loadConfig({}), access: null }, plexus, logger: h.logger, clock: h.clock });
     const o = await app.pipeline.handle({ actor: consoleUser, text: 'providers list' });
     expect(o.status).toBe('error');

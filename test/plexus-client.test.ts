@@ -67,10 +67,7 @@ describe('plexus client: requests', () => {
     const client = clientFor(server.url);
     await client.request('DELETE', mgmtPath('providers', slug('org/team')), { query: { cascade: true } });
     await client.request('DELETE', mgmtPath('keys', 'a/b c'));
-    expect(server.requests.map((r) => r.url)).toEqual([
-      '/v0/management/providers/org/team?cascade=true',
-      '/v0/management/keys/a%2Fb%20c',
-    ]);
+    expect(server.requests.map((r) => r.url)).toEqual(['/v0/management/providers/org/team?cascade=true', '/v0/management/keys/a%2Fb%20c']);
   });
 
   it('validates with the schema and returns the parsed value', async () => {

@@ -70,9 +70,7 @@ const isJsonOk = (s: Sample) =>
 const parse = <S extends z.ZodType>(schema: S, name: string): z.output<S> => schema.parse(loadSample(name).body);
 
 describe('schemas read every recorded 2xx JSON answer', () => {
-  const samples = sampleNames()
-    .map(loadSample)
-    .filter(isJsonOk);
+  const samples = sampleNames().map(loadSample).filter(isJsonOk);
 
   it('found the samples', () => {
     expect(samples.length).toBeGreaterThanOrEqual(50);
@@ -144,7 +142,14 @@ describe('quota status: snake_case and camelCase read the same', () => {
         limitType: 'requests',
       });
       expect(s.quotas.map((q) => q.name)).toEqual(['tokens-rolling-hour', 'requests-daily']);
-      expect(s.quotas[1]).toMatchObject({ limitType: 'requests', limit: 1000, currentUsage: 2, remaining: 998, allowed: true, source: 'assigned' });
+      expect(s.quotas[1]).toMatchObject({
+        limitType: 'requests',
+        limit: 1000,
+        currentUsage: 2,
+        remaining: 998,
+        allowed: true,
+        source: 'assigned',
+      });
     }
   });
 
@@ -181,7 +186,17 @@ describe('records', () => {
 
     const partial = parse(S.usagePageSchema, 'usage-fields');
     expect(Object.keys(partial.data[0]!).sort()).toEqual(
-      ['apiKey', 'costTotal', 'date', 'incomingModelAlias', 'provider', 'requestId', 'responseStatus', 'tokensInput', 'tokensOutput'].sort(),
+      [
+        'apiKey',
+        'costTotal',
+        'date',
+        'incomingModelAlias',
+        'provider',
+        'requestId',
+        'responseStatus',
+        'tokensInput',
+        'tokensOutput',
+      ].sort(),
     );
     expect(parse(S.usagePageSchema, 'usage-total-after-olderThanDays').data[0]).toEqual({ requestId: expect.any(String) });
   });
@@ -202,7 +217,12 @@ describe('records', () => {
     const routed = page.data.find((e) => e.id === 1);
     expect(routed?.details).toBeTypeOf('string');
     const details = S.parseErrorDetails(routed?.details);
-    expect(details).toMatchObject({ apiType: 'chat', attemptCount: 1, statusCode: 500, allAttemptedProviders: ['openai-dead/gpt-4o-mini'] });
+    expect(details).toMatchObject({
+      apiType: 'chat',
+      attemptCount: 1,
+      statusCode: 500,
+      allAttemptedProviders: ['openai-dead/gpt-4o-mini'],
+    });
     expect(S.parseRetryHistory(details?.retryHistory)).toEqual([
       expect.objectContaining({ index: 1, provider: 'openai-dead', status: 'failed', retryable: false }),
     ]);
@@ -256,7 +276,13 @@ describe('tolerance', () => {
   });
 
   it('numbers as strings, booleans as 0/1, JSON fields as values', () => {
-    const row = S.usageRecordSchema.parse({ costTotal: '0.0123', tokensInput: '42', isStreamed: 1, hasError: 0, retryHistory: [{ index: 1 }] });
+    const row = S.usageRecordSchema.parse({
+      costTotal: '0.0123',
+      tokensInput: '42',
+      isStreamed: 1,
+      hasError: 0,
+      retryHistory: [{ index: 1 }],
+    });
     expect(row).toMatchObject({ costTotal: 0.0123, tokensInput: 42, isStreamed: true, hasError: false, retryHistory: '[{"index":1}]' });
     expect(S.usageRecordSchema.safeParse({ tokensInput: 'lots' }).success).toBe(false);
   });
@@ -277,7 +303,26 @@ describe('tolerance', () => {
 describe('quota meters reported as words', () => {
   it('reads a non-numeric utilization as unknown instead of refusing the whole answer', () => {
     const [snap] = S.quotaSnapshotListSchema.parse([
-      { checkerId: 'c', checkerType: 'synthetic', provider: 'p', checkedAt: '2026-11-26T00:00:00Z', success: true, meters: [{ key: 'k', label: 'L', kind: 'allowance', unit: 'requests', limit: 10, used: 1, remaining: 9, utilizationPercent: 'unknown', status: 'ok' }] },
+      {
+        checkerId: 'c',
+        checkerType: 'synthetic',
+        provider: 'p',
+        checkedAt: '2026-11-26T00:00:00Z',
+        success: true,
+        meters: [
+          {
+            key: 'k',
+            label: 'L',
+            kind: 'allowance',
+            unit: 'requests',
+            limit: 10,
+            used: 1,
+            remaining: 9,
+            utilizationPercent: 'unknown',
+            status: 'ok',
+          },
+        ],
+      },
     ]);
     expect(snap!.meters[0]!.utilizationPercent).toBeNull();
     expect(snap!.meters[0]!.used).toBe(1);

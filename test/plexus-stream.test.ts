@@ -94,7 +94,9 @@ describe('plexus client: streams', () => {
   });
 
   it('turns an error answer into a typed error without the admin key', async () => {
-    const server = await serve((_req, res) => sendJson(res, 403, { error: { message: `Admin privileges required (${ADMIN_KEY})`, type: 'forbidden' } }));
+    const server = await serve((_req, res) =>
+      sendJson(res, 403, { error: { message: `Admin privileges required (${ADMIN_KEY})`, type: 'forbidden' } }),
+    );
     const e = await caught(() => clientFor(server.url).stream('GET', STREAM));
     expect(e).toBeInstanceOf(PlexusHttpError);
     expect((e as PlexusHttpError).status).toBe(403);

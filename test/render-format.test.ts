@@ -185,10 +185,13 @@ describe('sparkline', () => {
 
 describe('layoutTable', () => {
   it('pads, aligns and rules', () => {
-    const out = layoutTable([{ header: 'Name' }, { header: 'Reqs', align: 'right' }], [
-      ['openai', '1,234'],
-      ['x', '5'],
-    ]);
+    const out = layoutTable(
+      [{ header: 'Name' }, { header: 'Reqs', align: 'right' }],
+      [
+        ['openai', '1,234'],
+        ['x', '5'],
+      ],
+    );
     expect(out.split('\n')).toEqual(['Name     Reqs', '──────  ─────', 'openai  1,234', 'x           5']);
   });
 
@@ -209,7 +212,13 @@ describe('layoutTable', () => {
     expect(displayWidth('日本')).toBe(4);
     expect(displayWidth('e\u0301')).toBe(1);
     expect(truncate('日本語テキスト', 5)).toBe('日本…');
-    const out = layoutTable(['K', 'V'], [['日本', '1'], ['ab', '2']]).split('\n');
+    const out = layoutTable(
+      ['K', 'V'],
+      [
+        ['日本', '1'],
+        ['ab', '2'],
+      ],
+    ).split('\n');
     expect(out[2]).toBe('日本  1');
     expect(out[3]).toBe('ab    2');
   });

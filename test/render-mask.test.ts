@@ -115,7 +115,12 @@ describe('maskDeep', () => {
     enabled: true,
     weight: 3,
     headers: { Authorization: 'Bearer sk-BBBBBBBBBBBBBBBBBBBBBBBB9876', 'X-Custom': 'cv-QZQZQZQZQZQZQZ-CCCC' },
-    oauth: { access_token: 'ya29.DDDDDDDDDDDDDDDDDDDDDD', refresh_token: '1//EEEEEEEEEEEEEEEEEEEEE', expires_at: 1700000000000, scopes: ['openid-FFFFFFFF'] },
+    oauth: {
+      access_token: 'ya29.DDDDDDDDDDDDDDDDDDDDDD',
+      refresh_token: '1//EEEEEEEEEEEEEEEEEEEEE',
+      expires_at: 1700000000000,
+      scopes: ['openid-FFFFFFFF'],
+    },
     models: [{ id: 'gpt-4o', extra: { client_secret: 'cs-GGGGGGGGGGGGGGGGGG' } }],
   };
 
@@ -151,7 +156,15 @@ describe('maskDeep', () => {
   });
 
   it('keeps key names in usage records when asked', () => {
-    const usage = [{ requestId: 'r1', apiKey: 'team-frontend', tokensInput: 1200, costTotal: 0.0012, headers: { authorization: 'Bearer live-HHHHHHHHHHHH' } }];
+    const usage = [
+      {
+        requestId: 'r1',
+        apiKey: 'team-frontend',
+        tokensInput: 1200,
+        costTotal: 0.0012,
+        headers: { authorization: 'Bearer live-HHHHHHHHHHHH' },
+      },
+    ];
     const masked = maskDeep(usage, { keepFields: KEY_NAME_FIELDS });
     expect(masked[0]?.apiKey).toBe('team-frontend');
     expect(masked[0]?.tokensInput).toBe(1200);
@@ -194,7 +207,9 @@ describe('maskKnownSecrets', () => {
 
 describe('maskTokenPatterns', () => {
   it('masks bearer values and key shapes', () => {
-    const out = maskTokenPatterns('curl -H "Authorization: Bearer abc.def.ghijklmnop" key sk-ant-api03-ZZZZZZZZZZZZZZZZ xoxb-1234-5678-abcdef');
+    const out = maskTokenPatterns(
+      'curl -H "Authorization: Bearer abc.def.ghijklmnop" key sk-ant-api03-ZZZZZZZZZZZZZZZZ xoxb-1234-5678-abcdef',
+    );
     expectNoLeak(out, ['abc.def.ghijkl', 'ZZZZZZZZZZZZ', '1234-5678']);
     expect(out).toContain('Bearer ••••');
     expect(maskTokenPatterns('basic stats by token count')).toBe('basic stats by token count');
@@ -203,7 +218,8 @@ describe('maskTokenPatterns', () => {
 
 describe('maskCommandLine', () => {
   it('masks secret name=value pairs and flags', () => {
-    const line = 'providers update openai api_key=sk-LLLLLLLLLLLLLLLL1111 weight=3 --token=MMMMMMMMMMMM --password "NNNN NNNN NNNN" name=openai';
+    const line =
+      'providers update openai api_key=sk-LLLLLLLLLLLLLLLL1111 weight=3 --token=MMMMMMMMMMMM --password "NNNN NNNN NNNN" name=openai';
     const out = maskCommandLine(line);
     expectNoLeak(out, ['LLLLLLLLLLLL', 'MMMMMMMMMMMM', 'NNNN NNNN']);
     expect(out).toContain('providers update openai api_key=••••');
@@ -213,7 +229,9 @@ describe('maskCommandLine', () => {
   });
 
   it('masks dotted paths and query strings', () => {
-    const out = maskCommandLine('set headers.Authorization=Bearer-OOOOOOOOOOOO oauth.access_token=PPPPPPPPPPPP url=https://h/x?a=1&token=QQQQQQQQQQQQ');
+    const out = maskCommandLine(
+      'set headers.Authorization=Bearer-OOOOOOOOOOOO oauth.access_token=PPPPPPPPPPPP url=https://h/x?a=1&token=QQQQQQQQQQQQ',
+    );
     expectNoLeak(out, ['OOOOOOOOOOOO', 'PPPPPPPPPPPP', 'QQQQQQQQQQQQ']);
     expect(out).toContain('url=https://h/x?a=1&token=••••');
   });

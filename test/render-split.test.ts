@@ -12,8 +12,7 @@ const actions: Action[] = [
 const rows = (n: number, width = 12): string[][] =>
   Array.from({ length: n }, (_, i) => [`row-${String(i).padStart(3, '0')}`, 'x'.repeat(width), String(i)]);
 
-const tableRows = (parts: Reply[]): string[][] =>
-  parts.flatMap((p) => p.blocks.flatMap((b) => (b.type === 'table' ? b.rows : [])));
+const tableRows = (parts: Reply[]): string[][] => parts.flatMap((p) => p.blocks.flatMap((b) => (b.type === 'table' ? b.rows : [])));
 
 /** Invariants every split must keep. */
 function expectWellFormed(original: Reply, parts: Reply[], maxChars: number): void {
@@ -48,7 +47,13 @@ describe('splitReply', () => {
 
   it('splits a big table by rows, repeating the header, losing nothing', () => {
     const all = rows(200);
-    const r = reply({ title: 'Usage', severity: 'info', private: true, blocks: [text('Last 24 h'), table(['Key', 'Model', { header: 'Reqs', align: 'right' }], all)], actions });
+    const r = reply({
+      title: 'Usage',
+      severity: 'info',
+      private: true,
+      blocks: [text('Last 24 h'), table(['Key', 'Model', { header: 'Reqs', align: 'right' }], all)],
+      actions,
+    });
     for (const maxChars of [300, 1000, 3000]) {
       const parts = splitReply(r, { maxChars });
       expect(parts.length).toBeGreaterThan(1);
@@ -167,7 +172,9 @@ describe('splitReply', () => {
   });
 
   it('handles replies without blocks and empty tables', () => {
-    expect(splitReply(reply({ title: 'Done', severity: 'success', actions }), { maxChars: 10 })).toEqual([reply({ title: 'Done', severity: 'success', actions })]);
+    expect(splitReply(reply({ title: 'Done', severity: 'success', actions }), { maxChars: 10 })).toEqual([
+      reply({ title: 'Done', severity: 'success', actions }),
+    ]);
     const empty = reply({ blocks: [table(['A'], [])] });
     expect(splitReply(empty, { maxChars: 100 })).toEqual([empty]);
   });
@@ -190,7 +197,13 @@ describe('splitReply', () => {
       for (let b = 0; b < nBlocks; b++) {
         const kind = rand(4);
         const lines = Array.from({ length: 1 + rand(25) }, () => `u${id++} ${'z'.repeat(rand(30))}`);
-        if (kind === 0) blocks.push(table(['Id', { header: 'Value', align: 'right' }], lines.map((l) => l.split(' ') as [string, string])));
+        if (kind === 0)
+          blocks.push(
+            table(
+              ['Id', { header: 'Value', align: 'right' }],
+              lines.map((l) => l.split(' ') as [string, string]),
+            ),
+          );
         else if (kind === 1) blocks.push(text(lines.join('\n')));
         else if (kind === 2) blocks.push(code(lines.join('\n')));
         else blocks.push(context(lines.join('\n')));

@@ -14,10 +14,13 @@ describe('renderText', () => {
             { label: 'Name', value: 'openai' },
             { label: 'Base URL', value: 'https://api.openai.com/v1' },
           ]),
-          table(['Model', { header: 'Requests', align: 'right' }], [
-            ['gpt-4o', '1,234'],
-            ['gpt-4o-mini', '5'],
-          ]),
+          table(
+            ['Model', { header: 'Requests', align: 'right' }],
+            [
+              ['gpt-4o', '1,234'],
+              ['gpt-4o-mini', '5'],
+            ],
+          ),
           code('{\n  "enabled": true\n}', 'json'),
           context('as of 14:07 UTC'),
         ],
@@ -74,7 +77,9 @@ describe('renderText', () => {
   });
 
   it('lists a file', () => {
-    expect(renderText(reply({ title: 'Backup', file: { name: 'plexus.tar.gz', bytes: 2_300_000 } }))).toBe('Backup\n\nfile: plexus.tar.gz (2.3 MB)');
+    expect(renderText(reply({ title: 'Backup', file: { name: 'plexus.tar.gz', bytes: 2_300_000 } }))).toBe(
+      'Backup\n\nfile: plexus.tar.gz (2.3 MB)',
+    );
     expect(renderText(reply({ file: { name: 'a.json', path: '/var/lib/bot/a.json' } }))).toBe('file: a.json → /var/lib/bot/a.json');
   });
 

@@ -198,14 +198,22 @@ const CASES: Record<string, Case> = {
   'config export|GET /v0/management/config/export': { line: 'config export', field: 'providers' },
   'config failover|GET /v0/management/config/failover': { line: 'config failover', field: 'enabled' },
   'config failover|PATCH /v0/management/config/failover': { line: 'config failover enabled=true', field: 'enabled' },
-  'config exploration-rate|GET /v0/management/config/exploration-rate':
-    { line: 'config exploration-rate', field: 'performanceExplorationRate' },
-  'config exploration-rate|PATCH /v0/management/config/exploration-rate':
-    { line: 'config exploration-rate latencyExplorationRate=0.1', field: 'latencyExplorationRate' },
-  'config background-exploration|GET /v0/management/config/background-exploration':
-    { line: 'config background-exploration', field: 'enabled' },
-  'config background-exploration|PATCH /v0/management/config/background-exploration':
-    { line: 'config background-exploration workerConcurrency=3', field: 'workerConcurrency' },
+  'config exploration-rate|GET /v0/management/config/exploration-rate': {
+    line: 'config exploration-rate',
+    field: 'performanceExplorationRate',
+  },
+  'config exploration-rate|PATCH /v0/management/config/exploration-rate': {
+    line: 'config exploration-rate latencyExplorationRate=0.1',
+    field: 'latencyExplorationRate',
+  },
+  'config background-exploration|GET /v0/management/config/background-exploration': {
+    line: 'config background-exploration',
+    field: 'enabled',
+  },
+  'config background-exploration|PATCH /v0/management/config/background-exploration': {
+    line: 'config background-exploration workerConcurrency=3',
+    field: 'workerConcurrency',
+  },
   'config cooldown|GET /v0/management/config/cooldown': { line: 'config cooldown', field: 'initialMinutes' },
   'config cooldown|PATCH /v0/management/config/cooldown': { line: 'config cooldown maxMinutes=60', field: 'maxMinutes' },
   'config timeout|GET /v0/management/config/timeout': { line: 'config timeout', field: 'defaultSeconds' },
@@ -213,8 +221,10 @@ const CASES: Record<string, Case> = {
   'config stall|GET /v0/management/config/stall': { line: 'config stall', field: 'ttfbSeconds' },
   'config stall|PATCH /v0/management/config/stall': { line: 'config stall stallCooldown=true', field: 'stallCooldown' },
   'config vision-fallthrough|GET /v0/management/config/vision-fallthrough': { line: 'config vision-fallthrough', kind: 'free' },
-  'config vision-fallthrough|PATCH /v0/management/config/vision-fallthrough':
-    { line: 'config vision-fallthrough descriptor_model=smart', kind: 'free' },
+  'config vision-fallthrough|PATCH /v0/management/config/vision-fallthrough': {
+    line: 'config vision-fallthrough descriptor_model=smart',
+    kind: 'free',
+  },
   'concurrency|GET /v0/management/concurrency': { line: 'concurrency', field: 'data' },
   'performance|GET /v0/management/performance': { line: 'performance', kind: 'list', field: 'provider' },
   'logging level|GET /v0/management/logging/level': { line: 'logging level debug', field: 'level' },
@@ -230,8 +240,10 @@ const CASES: Record<string, Case> = {
   'logs reset|GET /v0/management/debug/logs': { line: 'logs reset', field: 'data' },
   'logs reset|GET /v0/management/mcp-logs': { line: 'logs reset', field: 'data' },
   'logs reset|DELETE /v0/management/logs/reset': { line: 'logs reset', kind: 'write' },
-  'backup|GET /v0/management/backup':
-    { line: 'backup', says: /GET \/v0\/management\/backup: the answer is not a backup Plexus could restore \(.*`plexus_backup`/ },
+  'backup|GET /v0/management/backup': {
+    line: 'backup',
+    says: /GET \/v0\/management\/backup: the answer is not a backup Plexus could restore \(.*`plexus_backup`/,
+  },
   'backup|GET /v0/management/usage': { line: 'backup --full', field: 'data' },
   'backup|GET /v0/management/errors': { line: 'backup --full', field: 'data' },
   'backup|GET /v0/management/debug/logs': { line: 'backup --full', field: 'data' },
@@ -251,7 +263,7 @@ const CASES: Record<string, Case> = {
 const NOT_JSON: Record<string, string> = {
   'help|-': 'makes no call',
   'digest list|-': 'makes no call',
-  'alerts snooze|-': 'makes no call: it changes the bot\'s own alert state',
+  'alerts snooze|-': "makes no call: it changes the bot's own alert state",
   'metrics|GET /v0/management/metrics': 'Prometheus text (test/commands-runtime.test.ts covers an answer without samples)',
   'digest now|GET /v0/management/metrics': 'Prometheus text',
   'logs tail|GET /v0/system/logs/stream': 'Server-Sent Events, read line by line',

@@ -14,7 +14,10 @@ describe('Block Kit renderer', () => {
       severity: 'success',
       blocks: [
         text('Enabled `openai`.'),
-        fields([{ label: 'Models', value: '3' }, { label: 'Base', value: 'api.openai.com' }]),
+        fields([
+          { label: 'Models', value: '3' },
+          { label: 'Base', value: 'api.openai.com' },
+        ]),
         table(['slug', { header: 'models', align: 'right' }], [['openai', '3']]),
         code('{"a":1}', 'json'),
         context('by <@U0ALICE>'),
@@ -63,7 +66,12 @@ describe('Block Kit renderer', () => {
     });
     const actions = blocksOf(r).find((x) => x.type === 'actions')!;
     const [confirm, cancel, next] = actions.elements as Json[];
-    expect(confirm).toMatchObject({ type: 'button', action_id: 'confirm:abc', style: 'danger', confirm: { style: 'danger', text: { text: '3 alias targets will be removed.' } } });
+    expect(confirm).toMatchObject({
+      type: 'button',
+      action_id: 'confirm:abc',
+      style: 'danger',
+      confirm: { style: 'danger', text: { text: '3 alias targets will be removed.' } },
+    });
     expect(cancel!.style).toBeUndefined();
     expect(cancel!.confirm).toBeUndefined();
     // Too long for action_id: a placeholder, the id rides in value and comes back from actionIdOf.
@@ -74,7 +82,10 @@ describe('Block Kit renderer', () => {
   });
 
   it('clips an unsplit over-long reply into a valid message', () => {
-    const r = reply({ title: 'Huge', blocks: [text('word '.repeat(3000)), code('x'.repeat(5000)), ...Array.from({ length: 80 }, (_, i) => context(`c${i}`))] });
+    const r = reply({
+      title: 'Huge',
+      blocks: [text('word '.repeat(3000)), code('x'.repeat(5000)), ...Array.from({ length: 80 }, (_, i) => context(`c${i}`))],
+    });
     const m = renderBlockKit(r);
     expect(messageError(m)).toBeUndefined();
   });
@@ -85,7 +96,12 @@ describe('splitting for Slack', () => {
   const big = reply({
     title: 'Usage',
     severity: 'warning',
-    blocks: [text('intro '.repeat(900)), table(['key', 'used', 'state'], rows), fields(Array.from({ length: 35 }, (_, i) => ({ label: `L${i}`, value: 'v'.repeat(300) }))), context('end')],
+    blocks: [
+      text('intro '.repeat(900)),
+      table(['key', 'used', 'state'], rows),
+      fields(Array.from({ length: 35 }, (_, i) => ({ label: `L${i}`, value: 'v'.repeat(300) }))),
+      context('end'),
+    ],
     actions: [{ id: 'run:usage list offset=600', label: 'Next page', style: 'primary' }],
   });
 

@@ -41,7 +41,8 @@ describe('Slack over HTTP: /plexus', () => {
 
   it('refuses a bad signature, an old timestamp and a tampered body with 401, and runs nothing', async () => {
     h = await startSlackHarness();
-    const form = (text: string) => new URLSearchParams(slashCommandFields({ text, user: ALICE, channel: OPS, responseUrl: h!.slack.hook(OPS, ALICE) })).toString();
+    const form = (text: string) =>
+      new URLSearchParams(slashCommandFields({ text, user: ALICE, channel: OPS, responseUrl: h!.slack.hook(OPS, ALICE) })).toString();
     const good = form('providers list');
     const bad = await postSigned(h.eventsUrl, 'not-the-secret', good);
     const old = await postSigned(h.eventsUrl, SIGNING_SECRET, good, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
@@ -107,11 +108,16 @@ describe('Slack over HTTP: /plexus', () => {
     expect(body((await h.waitPosts(bob.hook))[0]!)).toContain('no access in direct messages');
   });
 
-  it('answers GET /healthz with 200, and Slack\'s URL verification with the challenge', async () => {
+  it("answers GET /healthz with 200, and Slack's URL verification with the challenge", async () => {
     h = await startSlackHarness();
     const res = await fetch(`http://127.0.0.1:${h.handle.port}/healthz`);
     expect(res.status).toBe(200);
-    const check = await postSigned(h.eventsUrl, SIGNING_SECRET, JSON.stringify({ token: 't', challenge: 'c4ll3ng3', type: 'url_verification' }), { contentType: 'application/json' });
+    const check = await postSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      JSON.stringify({ token: 't', challenge: 'c4ll3ng3', type: 'url_verification' }),
+      { contentType: 'application/json' },
+    );
     expect(check.status).toBe(200);
     expect(check.body).toContain('c4ll3ng3');
   });
@@ -148,6 +154,8 @@ describe('starting', () => {
     expect(h.slack.callsTo('auth.test')[0]!.token).toBe(h.slack.botToken);
     const config = { ...h.config, slack: { ...h.config.slack!, botToken: 'xoxb-wrong' } };
     const logger = createLogger({ level: 'silent', secrets: () => [] });
-    await expect(startSlack({ app: h.app, config, logger, port: 0, host: '127.0.0.1', clientOptions: { retryConfig: { retries: 0 } } })).rejects.toThrow(/invalid_auth/);
+    await expect(
+      startSlack({ app: h.app, config, logger, port: 0, host: '127.0.0.1', clientOptions: { retryConfig: { retries: 0 } } }),
+    ).rejects.toThrow(/invalid_auth/);
   });
 });

@@ -17,7 +17,13 @@ type Json = Record<string, any>;
 const bulkReply = (rows: number) =>
   reply({
     title: 'Bulk',
-    blocks: [text('Rows follow.'), table(['row', 'value'], Array.from({ length: rows }, (_, i) => [`row-${i}`, `value <${i}> & more`]))],
+    blocks: [
+      text('Rows follow.'),
+      table(
+        ['row', 'value'],
+        Array.from({ length: rows }, (_, i) => [`row-${i}`, `value <${i}> & more`]),
+      ),
+    ],
   });
 
 /** A read whose answer is `rows` table rows long. */
@@ -40,7 +46,17 @@ const backup = defineCommand({
   private: true,
   args: args({}),
   calls: [],
-  run: async () => reply({ title: 'Backup ready', severity: 'success', blocks: [text('Keep it safe.')], file: { name: 'plexus-backup.json', content: Buffer.from('{"secret":"sk-backup-0123456789abcdefghij"}'), contentType: 'application/json' } }),
+  run: async () =>
+    reply({
+      title: 'Backup ready',
+      severity: 'success',
+      blocks: [text('Keep it safe.')],
+      file: {
+        name: 'plexus-backup.json',
+        content: Buffer.from('{"secret":"sk-backup-0123456789abcdefghij"}'),
+        contentType: 'application/json',
+      },
+    }),
 });
 const restore = defineCommand({
   words: ['restore'],
@@ -83,13 +99,16 @@ describe('long answers', () => {
     const upload = h.slack.uploads.find((u) => u.filename === 'bulk.txt')!;
     expect(upload.channel).toBe('D0ALICE');
     expect(upload.content.toString()).toContain('row-1999  value <1999> & more');
-    expect(h.slack.callsTo('files.getUploadURLExternal')[0]!.args).toMatchObject({ filename: 'bulk.txt', length: String(upload.content.length) });
+    expect(h.slack.callsTo('files.getUploadURLExternal')[0]!.args).toMatchObject({
+      filename: 'bulk.txt',
+      length: String(upload.content.length),
+    });
     expect(h.slack.callsTo('conversations.open')[0]!.args.users).toBe(ALICE);
   });
 });
 
 describe('files for backup and restore', () => {
-  it('uploads a backup to the requester\'s DM only, after the confirmation', async () => {
+  it("uploads a backup to the requester's DM only, after the confirmation", async () => {
     h = await startSlackHarness({ extraCommands });
     const sent = await h.command('backup --public');
     const [prompt] = await h.waitPosts(sent.hook);
@@ -129,7 +148,9 @@ describe('files for backup and restore', () => {
   it('refuses a file Slack does not host, and runs nothing', async () => {
     restored.length = 0;
     h = await startSlackHarness({ extraCommands });
-    await h.dm('restore', { files: [{ id: 'F1', name: 'evil.json', url_private_download: 'https://attacker.example/evil.json', size: 10, mode: 'hosted' }] });
+    await h.dm('restore', {
+      files: [{ id: 'F1', name: 'evil.json', url_private_download: 'https://attacker.example/evil.json', size: 10, mode: 'hosted' }],
+    });
     const said = await h.slack.waitFor(() => h!.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'D0ALICE'));
     expect(messageText(said.args)).toContain('not hosted by Slack');
     expect(restored).toEqual([]);
@@ -150,8 +171,15 @@ describe('posting to channels', () => {
 
   it('updates a posted message in place, and refuses to post a private reply', async () => {
     h = await startSlackHarness();
-    const { messageId } = await h.handle.poster.post(OPS, reply({ title: 'Quota 80 %', severity: 'warning', blocks: [text('web-app at 80 %')] }));
-    await h.handle.poster.update(OPS, messageId, reply({ title: 'Quota back to normal', severity: 'success', blocks: [text('web-app at 20 %')] }));
+    const { messageId } = await h.handle.poster.post(
+      OPS,
+      reply({ title: 'Quota 80 %', severity: 'warning', blocks: [text('web-app at 80 %')] }),
+    );
+    await h.handle.poster.update(
+      OPS,
+      messageId,
+      reply({ title: 'Quota back to normal', severity: 'success', blocks: [text('web-app at 20 %')] }),
+    );
     const update = h.slack.callsTo('chat.update')[0]!;
     expect(update.args).toMatchObject({ channel: OPS, ts: messageId, text: '✔ Quota back to normal\n\nweb-app at 20 %' });
     await expect(h.handle.poster.post(OPS, reply({ private: true, blocks: [text('sk-secret')] }))).rejects.toThrow(/private/);

@@ -42,7 +42,11 @@ const NAMED_CALL = /\b(?:apiCall|paginate)\(\s*['"`]([\w.]+)['"`]/g;
 interface Manifest {
   features: { slash_commands?: { command: string; usage_hint?: string; url?: string }[] };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity?: { is_enabled?: boolean; request_url?: string }; socket_mode_enabled?: boolean; event_subscriptions?: { bot_events?: string[] } };
+  settings: {
+    interactivity?: { is_enabled?: boolean; request_url?: string };
+    socket_mode_enabled?: boolean;
+    event_subscriptions?: { bot_events?: string[] };
+  };
 }
 const manifest = parse(readFileSync(join(repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
 const botScopes = new Set(manifest.oauth_config.scopes.bot);
@@ -111,10 +115,14 @@ beforeAll(async () => {
   // A command line sent in the bot's DM, with a shared file (downloaded with the bot token).
   const file = h.slack.addFile('notes.txt', Buffer.from('hello'), 'text/plain');
   await h.dm('whoami', { files: [file] });
-  seen.dm = JSON.stringify(await h.slack.waitFor(() => h.slack.callsTo('chat.postMessage').find((c) => String(c.args.channel).startsWith('D'))?.args));
+  seen.dm = JSON.stringify(
+    await h.slack.waitFor(() => h.slack.callsTo('chat.postMessage').find((c) => String(c.args.channel).startsWith('D'))?.args),
+  );
 
   // A response_url Slack no longer accepts: the answer falls back to the Web API.
-  const gone = new URLSearchParams(slashCommandFields({ text: 'whoami', user: ALICE, channel: OPS, responseUrl: `${h.slack.url}/hooks/hook-expired` })).toString();
+  const gone = new URLSearchParams(
+    slashCommandFields({ text: 'whoami', user: ALICE, channel: OPS, responseUrl: `${h.slack.url}/hooks/hook-expired` }),
+  ).toString();
   await postSigned(h.eventsUrl, SIGNING_SECRET, gone);
   await h.slack.waitFor(() => h.slack.callsTo('chat.postEphemeral').length > 0);
 
@@ -144,7 +152,16 @@ describe('manifest.yml', () => {
     expect(seen.dm).toContain('direct messages');
     expect(seen.dm).not.toContain('File problem');
     expect(h.slack.uploads.some((u) => u.channel === `D${ALICE.slice(1)}` && u.content.length > 0)).toBe(true);
-    for (const m of ['auth.test', 'usergroups.list', 'conversations.open', 'files.getUploadURLExternal', 'files.completeUploadExternal', 'chat.postMessage', 'chat.postEphemeral', 'chat.update']) {
+    for (const m of [
+      'auth.test',
+      'usergroups.list',
+      'conversations.open',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+      'chat.postMessage',
+      'chat.postEphemeral',
+      'chat.update',
+    ]) {
       expect(called.has(m), `${m} was not called by the flows`).toBe(true);
     }
   });

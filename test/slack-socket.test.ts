@@ -31,7 +31,8 @@ it('takes button clicks over Socket Mode and serves /healthz when given a port',
   h = await startSlackHarness({ mode: 'socket' });
   const sent = await h.command('keys delete alice-dev');
   const [prompt] = await h.waitPosts(sent.hook);
-  const cancel = (prompt!.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions')!.elements![1]!;
+  const cancel = (prompt!.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions')!
+    .elements![1]!;
   const click = await h.click(cancel.action_id);
   expect(messageText((await h.waitPosts(click.hook))[0]!.body)).toContain('was cancelled');
   const health = await fetch(`http://127.0.0.1:${h.handle.port}/healthz`);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import type { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
 import type { UsageRecord } from '../src/demo/types.js';
@@ -38,7 +38,9 @@ interface Rig {
 
 const cleanup = useCleanups();
 
-async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; autoStart?: boolean; store?: (clock: FakeClock) => StateStore } = {}): Promise<Rig> {
+async function rig(
+  o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; autoStart?: boolean; store?: (clock: FakeClock) => StateStore } = {},
+): Promise<Rig> {
   const clock = new FakeClock();
   const fake = await startFakePlexus({ now: () => clock.now() });
   if (!o.meters) fake.gateway.state.quotaSnapshots.clear();
@@ -50,11 +52,22 @@ async function rig(o: { keys?: string[]; meters?: boolean; cooldowns?: boolean; 
       { platform: 'slack', channels: [ONCALL], users: ['U0BOB'], tier: 'write' },
       { platform: 'slack', channels: [ONCALL], tier: 'read' },
     ],
-    alerts: { pollSeconds: 60, channels: { slack: ONCALL }, quota: { thresholds: [80, 95, 100] }, cooldowns: o.cooldowns ?? true, keys: o.keys ?? [] },
+    alerts: {
+      pollSeconds: 60,
+      channels: { slack: ONCALL },
+      quota: { thresholds: [80, 95, 100] },
+      cooldowns: o.cooldowns ?? true,
+      keys: o.keys ?? [],
+    },
   };
   const build = (store: StateStore) => {
     const { plexus, app } = wireApp({ fake, clock, config, logs });
-    const watchers = app.startWatchers({ posters: [poster], store, autoStart: o.autoStart ?? false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+    const watchers = app.startWatchers({
+      posters: [poster],
+      store,
+      autoStart: o.autoStart ?? false,
+      delivery: { intervalMs: 0, retryMinMs: 1 },
+    });
     return { plexus, app, watchers };
   };
   const r: Rig = {
@@ -96,7 +109,14 @@ function addRequests(r: Rig, key: string, n: number): void {
   const tpl = state.usage[state.usage.length - 1] as UsageRecord;
   for (let i = 0; i < n; i++) {
     const t = r.clock.now() - n + i;
-    state.addUsage({ ...structuredClone(tpl), requestId: `watch-${++seq}`, apiKey: key, startTime: t, date: new Date(t).toISOString(), responseStatus: 'success' });
+    state.addUsage({
+      ...structuredClone(tpl),
+      requestId: `watch-${++seq}`,
+      apiKey: key,
+      startTime: t,
+      date: new Date(t).toISOString(),
+      responseStatus: 'success',
+    });
   }
 }
 
@@ -154,7 +174,13 @@ describe('cooldown alerts', () => {
     expect(renderText(r.poster.updates[0]!.reply)).toContain('after about 17 min in cooldown (12:00 UTC to 12:17 UTC)');
 
     // Back in cooldown one poll after it ended: the same message, marked as flapping.
-    r.fake.gateway.state.cooldowns.push({ provider: 'groq', model: 'llama-3.3-70b-versatile', expiry: r.clock.now() + 5 * MIN, consecutiveFailures: 1, lastError: 'HTTP 503' });
+    r.fake.gateway.state.cooldowns.push({
+      provider: 'groq',
+      model: 'llama-3.3-70b-versatile',
+      expiry: r.clock.now() + 5 * MIN,
+      consecutiveFailures: 1,
+      lastError: 'HTTP 503',
+    });
     await poll(r);
     expect(r.poster.posts).toHaveLength(1);
     expect(r.poster.shown(r.poster.posts[0]!.messageId)).toContain('Flapping: back in cooldown 1×');
@@ -218,7 +244,10 @@ describe('quota alerts', () => {
     await setLimit(120);
     await poll(r, 2);
     expect(r.poster.posts).toHaveLength(1);
-    expect(r.poster.updates.map((u) => u.reply.title)).toEqual(['Resolved: quota key ci-pipeline · requests-daily', 'Quota 80 %: key ci-pipeline · requests-daily']);
+    expect(r.poster.updates.map((u) => u.reply.title)).toEqual([
+      'Resolved: quota key ci-pipeline · requests-daily',
+      'Quota 80 %: key ci-pipeline · requests-daily',
+    ]);
   });
 
   it('provider meters alert too, keyed by checker and meter', async () => {
@@ -282,7 +311,10 @@ describe('snooze', () => {
 });
 
 describe('alerts snooze, the command behind the buttons', () => {
-  const audits = (r: Rig) => r.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === true && String(l.command).startsWith('alerts snooze'));
+  const audits = (r: Rig) =>
+    r.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.audit === true && String(l.command).startsWith('alerts snooze'));
 
   it('is reached through run:, authorised and audited by the pipeline like any command', async () => {
     const r = await rig({ keys: ['ci-pipeline'], cooldowns: false });
@@ -335,7 +367,10 @@ describe('restarts', () => {
       const r = await rig({ keys: ['ci-pipeline'], store: (clock) => new FileStore(dir, undefined, () => clock.now()) });
       addRequests(r, 'ci-pipeline', 88);
       await r.watchers.tick();
-      expect(r.poster.posts.map((p) => p.reply.title)).toEqual(['Cooldown: groq/llama-3.3-70b-versatile', 'Quota 80 %: key ci-pipeline · requests-daily']);
+      expect(r.poster.posts.map((p) => p.reply.title)).toEqual([
+        'Cooldown: groq/llama-3.3-70b-versatile',
+        'Quota 80 %: key ci-pipeline · requests-daily',
+      ]);
       const [cooldownMsg, quotaMsg] = r.poster.posts;
 
       await r.restart(new FileStore(dir, undefined, () => r.clock.now()));
@@ -345,7 +380,9 @@ describe('restarts', () => {
 
       // While the bot is down: a new cooldown starts, the quota escalates, groq's cooldown is cleared.
       await r.watchers.stop();
-      r.fake.gateway.state.cooldowns = [{ provider: 'openai', model: 'gpt-4o', expiry: r.clock.now() + 30 * MIN, consecutiveFailures: 2, lastError: 'HTTP 429' }];
+      r.fake.gateway.state.cooldowns = [
+        { provider: 'openai', model: 'gpt-4o', expiry: r.clock.now() + 30 * MIN, consecutiveFailures: 2, lastError: 'HTTP 429' },
+      ];
       addRequests(r, 'ci-pipeline', 18);
       r.clock.advance(5 * MIN);
       await r.restart(new FileStore(dir, undefined, () => r.clock.now()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import type { createApp } from '../src/app.js';
 import { loadConfig, type BotConfig } from '../src/config.js';
 import type { Actor } from '../src/core/actor.js';
 import type { UsageRecord } from '../src/demo/types.js';
@@ -14,7 +14,13 @@ import { RecordingPoster } from './support/recording-poster.js';
 
 const OPS = 'C0LLMOPS';
 const me: Actor = { platform: 'console', userId: 'alice', channelId: 'console', groups: [] };
-const daily: BotConfig['digests'][number] = { name: 'daily', schedule: '0 9 * * *', timezone: 'Europe/Berlin', range: 'day', channels: { slack: OPS } };
+const daily: BotConfig['digests'][number] = {
+  name: 'daily',
+  schedule: '0 9 * * *',
+  timezone: 'Europe/Berlin',
+  range: 'day',
+  channels: { slack: OPS },
+};
 
 interface Rig {
   fake: FakePlexus;
@@ -39,7 +45,11 @@ async function rig(digests: BotConfig['digests'] = [daily]): Promise<Rig> {
   const config: BotConfig = { ...loadConfig({}), access: [{ platform: 'console', tier: 'read' }], digests };
   const build = () => {
     const { plexus, app } = wireApp({ fake, clock, config, logs });
-    return { plexus, app, watchers: app.startWatchers({ posters: [r.poster], store: r.store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } }) };
+    return {
+      plexus,
+      app,
+      watchers: app.startWatchers({ posters: [r.poster], store: r.store, autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } }),
+    };
   };
   const r = {
     fake,
@@ -69,7 +79,14 @@ function addRequests(r: Rig, n: number, extra: Partial<UsageRecord>): void {
   const tpl = state.usage[state.usage.length - 1] as UsageRecord;
   for (let i = 0; i < n; i++) {
     const t = r.clock.now() - 10_000 + i;
-    state.addUsage({ ...structuredClone(tpl), requestId: `digest-${++seq}`, startTime: t, date: new Date(t).toISOString(), responseStatus: 'success', ...extra });
+    state.addUsage({
+      ...structuredClone(tpl),
+      requestId: `digest-${++seq}`,
+      startTime: t,
+      date: new Date(t).toISOString(),
+      responseStatus: 'success',
+      ...extra,
+    });
   }
 }
 
@@ -204,7 +221,11 @@ describe('digest commands', () => {
 
     const json = await r.app.pipeline.handle({ actor: me, text: 'digest now daily --json' });
     expect(json.status).toBe('ok');
-    expect(JSON.parse((json.reply.blocks[0] as { text: string }).text)).toMatchObject({ name: 'daily', range: 'day', timezone: 'Europe/Berlin' });
+    expect(JSON.parse((json.reply.blocks[0] as { text: string }).text)).toMatchObject({
+      name: 'daily',
+      range: 'day',
+      timezone: 'Europe/Berlin',
+    });
 
     const unknown = await r.app.pipeline.handle({ actor: me, text: 'digest now weekly' });
     expect(unknown.status).toBe('error');

@@ -47,7 +47,11 @@ beforeAll(async () => {
   discord = await startFakeDiscord();
   discordChannel = discord.guild.channels[0]!.id;
   const platformRole = discord.guild.roles[0]!.id;
-  logger = createLogger({ level: 'debug', secrets: () => [plexusFake.adminKey, slack.botToken, discord.token, SIGNING_SECRET], destination: { write: (l: string) => void logs.push(l) } });
+  logger = createLogger({
+    level: 'debug',
+    secrets: () => [plexusFake.adminKey, slack.botToken, discord.token, SIGNING_SECRET],
+    destination: { write: (l: string) => void logs.push(l) },
+  });
   config = {
     ...loadConfig({}),
     plexus: { baseUrl: plexusFake.url, adminKey: plexusFake.adminKey, concurrency: 4, timeoutMs: 2000 },
@@ -57,10 +61,23 @@ beforeAll(async () => {
       { platform: 'slack', channels: [ONCALL], users: ['U0ALICE'], tier: 'write' },
       { platform: 'discord', channels: [discordChannel], roles: [platformRole], tier: 'write' },
     ],
-    alerts: { pollSeconds: 60, channels: { slack: ONCALL, discord: discordChannel }, quota: { thresholds: [80, 95, 100] }, cooldowns: true, keys: [] },
+    alerts: {
+      pollSeconds: 60,
+      channels: { slack: ONCALL, discord: discordChannel },
+      quota: { thresholds: [80, 95, 100] },
+      cooldowns: true,
+      keys: [],
+    },
     digests: [{ name: 'daily', schedule: '0 9 * * *', timezone: 'UTC', range: 'day', channels: { slack: OPS, discord: discordChannel } }],
   };
-  plexus = createPlexusClient({ baseUrl: plexusFake.url, adminKey: plexusFake.adminKey, logger, retryMinMs: 1, timeoutMs: 2000, concurrency: 4 });
+  plexus = createPlexusClient({
+    baseUrl: plexusFake.url,
+    adminKey: plexusFake.adminKey,
+    logger,
+    retryMinMs: 1,
+    timeoutMs: 2000,
+    concurrency: 4,
+  });
   app = wireBot({ config, plexus, logger, clock });
   slackBot = await startSlack({ app, config, logger, port: 0, host: '127.0.0.1', clientOptions: { retryConfig: { retries: 0 } } });
   discordBot = await startDiscord({ app, config, logger, readyTimeoutMs: 5000 });
@@ -72,7 +89,12 @@ beforeEach(() => {
   freshFake(plexusFake);
   plexusFake.gateway.state.quotaSnapshots.clear(); // only the seeded cooldown alerts
   since = { slack: slack.calls.length, discord: discord.calls.length };
-  watchers = app.startWatchers({ posters: [slackBot.poster, discordBot.poster], store: new MemoryStore(() => clock.now()), autoStart: false, delivery: { intervalMs: 0, retryMinMs: 1 } });
+  watchers = app.startWatchers({
+    posters: [slackBot.poster, discordBot.poster],
+    store: new MemoryStore(() => clock.now()),
+    autoStart: false,
+    delivery: { intervalMs: 0, retryMinMs: 1 },
+  });
 });
 
 afterEach(async () => {
@@ -129,11 +151,26 @@ describe('alerts and digests over Slack and Discord', () => {
     const button = buttonIn(posted[0]!.args.blocks, 'Clear cooldown');
     expect(button).toBeDefined();
     const hook = slack.hook(ONCALL, 'U0ALICE', { ephemeralOriginal: false });
-    const payload = buttonClick({ actionId: button!.action_id, value: button!.value ?? button!.action_id, user: 'U0ALICE', channel: ONCALL, responseUrl: hook, ephemeral: false });
-    const res = await postSigned(`http://127.0.0.1:${slackBot.port}/slack/events`, SIGNING_SECRET, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    const payload = buttonClick({
+      actionId: button!.action_id,
+      value: button!.value ?? button!.action_id,
+      user: 'U0ALICE',
+      channel: ONCALL,
+      responseUrl: hook,
+      ephemeral: false,
+    });
+    const res = await postSigned(
+      `http://127.0.0.1:${slackBot.port}/slack/events`,
+      SIGNING_SECRET,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    );
     expect(res.status).toBe(200);
     await slack.waitFor(() => plexusFake.gateway.state.activeCooldowns().length === 0 || undefined, 5000);
-    expect(plexusFake.requests.some((r) => r.method === 'DELETE' && r.path === '/v0/management/cooldowns/groq' && r.query === 'model=llama-3.3-70b-versatile')).toBe(true);
+    expect(
+      plexusFake.requests.some(
+        (r) => r.method === 'DELETE' && r.path === '/v0/management/cooldowns/groq' && r.query === 'model=llama-3.3-70b-versatile',
+      ),
+    ).toBe(true);
 
     clock.advance(60_000);
     await watchers.tick();

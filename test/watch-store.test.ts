@@ -124,7 +124,10 @@ describe('state store', () => {
 
     await writeFile(join(dir, STATE_FILE), '{"records": {"alert:x": ');
     const logs: string[] = [];
-    const c = new FileStore(dir, createLogger({ level: 'info', secrets: () => [], destination: { write: (l: string) => void logs.push(l) } }));
+    const c = new FileStore(
+      dir,
+      createLogger({ level: 'info', secrets: () => [], destination: { write: (l: string) => void logs.push(l) } }),
+    );
     expect(await c.get('alert:x')).toBeUndefined();
     expect(logs.join('')).toContain('watch state file unreadable');
     expect((await readdir(dir)).some((f) => f.startsWith(`${STATE_FILE}.broken-`))).toBe(true);
@@ -168,7 +171,9 @@ describe('burn-rate forecast', () => {
 describe('metrics snapshots', () => {
   it('reads the counters of a real Plexus answer, and a counter that went down counts as restarted', async () => {
     const sample = JSON.parse(await readFile(new URL('./fixtures/samples/metrics.json', import.meta.url), 'utf8')) as { body: string };
-    expect(parsePrometheus('a_total{x="q\\"uote"} 3\n# HELP b\nbroken line\n')).toEqual([{ name: 'a_total', labels: { x: 'q"uote' }, value: 3 }]);
+    expect(parsePrometheus('a_total{x="q\\"uote"} 3\n# HELP b\nbroken line\n')).toEqual([
+      { name: 'a_total', labels: { x: 'q"uote' }, value: 3 },
+    ]);
     const snap = snapshotOf(sample.body, 1);
     expect(snap.requests).toBe(13);
     expect(snap.errors).toBe(8);

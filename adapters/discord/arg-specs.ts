@@ -42,7 +42,8 @@ interface Peeled {
   preprocessed: boolean;
 }
 
-const descriptionOf = (s: z.ZodType): string | undefined => (typeof s.description === 'string' && s.description.trim() ? s.description.trim() : undefined);
+const descriptionOf = (s: z.ZodType): string | undefined =>
+  typeof s.description === 'string' && s.description.trim() ? s.description.trim() : undefined;
 
 /** Strips optional/default/nullable/pipes down to the schema that decides the value's type. */
 function peel(schema: z.ZodType): Peeled {
@@ -77,7 +78,8 @@ function peel(schema: z.ZodType): Peeled {
 }
 
 /** A real bound: zod's `.int()` alone reports ±MAX_SAFE_INTEGER, which bounds nothing. */
-const finite = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined);
+const finite = (n: unknown): number | undefined =>
+  typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined;
 
 function typeOf(p: Peeled): Pick<ArgSpec, 'kind' | 'choices' | 'min' | 'max' | 'minLength' | 'maxLength' | 'list'> {
   const s = p.inner;
@@ -92,7 +94,9 @@ function typeOf(p: Peeled): Pick<ArgSpec, 'kind' | 'choices' | 'min' | 'max' | '
   if (s instanceof z.ZodUnion) {
     const literals = s.options.every((o) => o instanceof z.ZodLiteral || o instanceof z.ZodEnum);
     if (literals) {
-      const choices = s.options.flatMap((o) => (o instanceof z.ZodEnum ? o.options.map(String) : [...(o as z.ZodLiteral).values].map(String)));
+      const choices = s.options.flatMap((o) =>
+        o instanceof z.ZodEnum ? o.options.map(String) : [...(o as z.ZodLiteral).values].map(String),
+      );
       return { kind: 'string', choices };
     }
   }
@@ -100,7 +104,11 @@ function typeOf(p: Peeled): Pick<ArgSpec, 'kind' | 'choices' | 'min' | 'max' | '
   if (s instanceof z.ZodString) {
     const minLength = finite(s.minLength);
     const maxLength = finite(s.maxLength);
-    return { kind: 'string', ...(minLength !== undefined && minLength > 1 ? { minLength } : {}), ...(maxLength !== undefined ? { maxLength } : {}) };
+    return {
+      kind: 'string',
+      ...(minLength !== undefined && minLength > 1 ? { minLength } : {}),
+      ...(maxLength !== undefined ? { maxLength } : {}),
+    };
   }
   return { kind: 'string' };
 }
@@ -134,10 +142,14 @@ export function argSpecs(command: Command): ArgSpec[] | undefined {
     const position = positional.indexOf(name);
     if (position >= 0) spec.position = position;
     if (command.rest === name) spec.rest = true;
-    if (p.defaultValue !== undefined && typeof p.defaultValue !== 'function' && typeof p.defaultValue !== 'object') spec.defaultValue = p.defaultValue;
+    if (p.defaultValue !== undefined && typeof p.defaultValue !== 'function' && typeof p.defaultValue !== 'object')
+      spec.defaultValue = p.defaultValue;
     if (p.description) spec.description = p.description;
     return spec;
   });
   const rank = (s: ArgSpec) => (s.position !== undefined ? s.position : s.rest ? positional.length : Infinity);
-  return specs.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i).map((x) => x.s);
+  return specs
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
+    .map((x) => x.s);
 }

@@ -16,7 +16,10 @@ export interface AttachmentRef {
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 const tooBig = (a: AttachmentRef, bytes: number, max: number) =>
-  new BotError('INVALID_ARGS', `The attached file ${a.name} is ${formatBytes(bytes)}; at most ${formatBytes(max)} is accepted. Nothing was run.`);
+  new BotError(
+    'INVALID_ARGS',
+    `The attached file ${a.name} is ${formatBytes(bytes)}; at most ${formatBytes(max)} is accepted. Nothing was run.`,
+  );
 
 export async function downloadAttachment(a: AttachmentRef, opts: { maxBytes?: number; timeoutMs?: number } = {}): Promise<Attachment> {
   const max = opts.maxBytes ?? MAX_ATTACHMENT_BYTES;
@@ -25,11 +28,18 @@ export async function downloadAttachment(a: AttachmentRef, opts: { maxBytes?: nu
   try {
     res = await request(a.url, { method: 'GET', headersTimeout: opts.timeoutMs ?? 15_000, bodyTimeout: opts.timeoutMs ?? 15_000 });
   } catch (e) {
-    throw new BotError('INVALID_ARGS', `The attached file ${a.name} could not be fetched from Discord (${(e as Error).message}). Nothing was run; try again.`, { cause: e });
+    throw new BotError(
+      'INVALID_ARGS',
+      `The attached file ${a.name} could not be fetched from Discord (${(e as Error).message}). Nothing was run; try again.`,
+      { cause: e },
+    );
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
-    throw new BotError('INVALID_ARGS', `The attached file ${a.name} could not be fetched from Discord (HTTP ${res.statusCode}). Nothing was run; try again.`);
+    throw new BotError(
+      'INVALID_ARGS',
+      `The attached file ${a.name} could not be fetched from Discord (HTTP ${res.statusCode}). Nothing was run; try again.`,
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;

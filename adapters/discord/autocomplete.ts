@@ -29,7 +29,8 @@ export interface AutocompleteDeps {
 }
 
 const MAX = LIMITS.autocompleteChoices;
-const asChoices = (values: string[]): Choice[] => values.filter((v) => v.length >= 1 && v.length <= LIMITS.choiceValue).map((v) => ({ name: v, value: v }));
+const asChoices = (values: string[]): Choice[] =>
+  values.filter((v) => v.length >= 1 && v.length <= LIMITS.choiceValue).map((v) => ({ name: v, value: v }));
 
 /** `run`: command names the caller may run, or names for the positional argument being typed. */
 async function lineChoices(typed: string, actor: Actor, deps: AutocompleteDeps): Promise<Choice[]> {
@@ -52,11 +53,19 @@ async function lineChoices(typed: string, actor: Actor, deps: AutocompleteDeps):
   const t = line.toLowerCase();
   const starts = allowed.filter((c) => c.name.startsWith(t));
   const inside = allowed.filter((c) => !c.name.startsWith(t) && c.name.includes(t));
-  return [...starts, ...inside].slice(0, MAX).map((c) => ({ name: clip(`${usageLine(c)} — ${firstSentence(c.summary)}`, LIMITS.choiceName), value: c.name }));
+  return [...starts, ...inside]
+    .slice(0, MAX)
+    .map((c) => ({ name: clip(`${usageLine(c)} — ${firstSentence(c.summary)}`, LIMITS.choiceName), value: c.name }));
 }
 
 /** Choices for the focused option of a subcommand; none when the caller may not run it. */
-export async function choicesFor(route: SubRoute | undefined, option: string, typed: string, actor: Actor, deps: AutocompleteDeps): Promise<Choice[]> {
+export async function choicesFor(
+  route: SubRoute | undefined,
+  option: string,
+  typed: string,
+  actor: Actor,
+  deps: AutocompleteDeps,
+): Promise<Choice[]> {
   const o = route?.options.find((x) => x.name === option);
   if (!route || !o?.lookup) return [];
   if (o.lookup === 'commands') return lineChoices(typed, actor, deps);

@@ -10,7 +10,17 @@
 import { ApplicationCommandOptionType as OptionType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
 import type { Command } from '../../src/core/command.js';
 import { argSpecs, takesOtherNames } from './arg-specs.js';
-import { collapsible, DETAIL_LEVELS, optionCount, PUBLIC_DESCRIPTION, renderSub, sanitizeName, type Detail, type SubModel, type SubRoute } from './command-options.js';
+import {
+  collapsible,
+  DETAIL_LEVELS,
+  optionCount,
+  PUBLIC_DESCRIPTION,
+  renderSub,
+  sanitizeName,
+  type Detail,
+  type SubModel,
+  type SubRoute,
+} from './command-options.js';
 import { clip, commandChars, LIMITS, type CommandJSON, type OptionJSON } from './discord-limits.js';
 
 export type { OptionRoute, SubRoute, LookupKind } from './command-options.js';
@@ -61,9 +71,17 @@ function runSubcommand(detail: Detail): { json: OptionJSON; route: SubRoute } {
     json: {
       type: OptionType.Subcommand,
       name: RUN,
-      description: DETAIL_LEVELS[detail]?.terse ? 'Run any command line' : 'Run any command line of the language, e.g. providers list (see help)',
+      description: DETAIL_LEVELS[detail]?.terse
+        ? 'Run any command line'
+        : 'Run any command line of the language, e.g. providers list (see help)',
       options: [
-        { type: OptionType.String, name: 'command', description: 'The command line, as in the console: area action arguments', required: true, autocomplete: true },
+        {
+          type: OptionType.String,
+          name: 'command',
+          description: 'The command line, as in the console: area action arguments',
+          required: true,
+          autocomplete: true,
+        },
         { type: OptionType.Boolean, name: 'public', description: PUBLIC_DESCRIPTION },
         { type: OptionType.Attachment, name: 'file', description: 'A file the command needs (restore: the backup)' },
       ],
@@ -139,7 +157,9 @@ function fitCounts(subs: SubModel[]): void {
     const order = [...sizes.entries()].reverse().sort((a, b) => a[1] - b[1]);
     const victim = order[0]?.[0];
     if (victim === undefined) {
-      const last = live().filter((m) => m.command.name !== 'help').pop();
+      const last = live()
+        .filter((m) => m.command.name !== 'help')
+        .pop();
       if (!last) break;
       last.folded = true;
     } else {

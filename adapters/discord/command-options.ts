@@ -81,7 +81,10 @@ export const sanitizeName = (s: string, sep = '_'): string =>
 export const optionName = (argName: string): string => sanitizeName(argName.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
 
 const humanize = (name: string): string => {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
@@ -103,7 +106,13 @@ export function lookupFor(command: Command, spec: ArgSpec): LookupKind | undefin
   if (n === 'checkerid' || n === 'checker') return 'checkers';
   if (n === 'server') return 'mcpServers';
   if (n === 'name') {
-    const byArea: Record<string, LookupKind> = { keys: 'keys', 'user-quotas': 'userQuotas', mcp: 'mcpServers', providers: 'providers', aliases: 'aliases' };
+    const byArea: Record<string, LookupKind> = {
+      keys: 'keys',
+      'user-quotas': 'userQuotas',
+      mcp: 'mcpServers',
+      providers: 'providers',
+      aliases: 'aliases',
+    };
     return byArea[area];
   }
   return undefined;
@@ -139,7 +148,13 @@ const SAFE_INT = 2 ** 53;
 const inRange = (n: number | undefined): n is number => n !== undefined && Math.abs(n) <= SAFE_INT;
 
 function argOption(spec: ArgSpec, name: string, detail: Detail, lookup: LookupKind | undefined): OptionJSON {
-  const type = { string: OptionType.String, integer: OptionType.Integer, number: OptionType.Number, flag: OptionType.Boolean, boolean: OptionType.Boolean }[spec.kind];
+  const type = {
+    string: OptionType.String,
+    integer: OptionType.Integer,
+    number: OptionType.Number,
+    flag: OptionType.Boolean,
+    boolean: OptionType.Boolean,
+  }[spec.kind];
   const o: OptionJSON = { type, name, description: argDescription(spec, detail, lookup) };
   if (spec.required) o.required = true;
   const choices = spec.choices?.filter((c) => c.length >= 1 && c.length <= LIMITS.choiceValue);
@@ -187,26 +202,53 @@ export function renderSub(m: SubModel, detail: Detail): { json: OptionJSON; rout
   const hidden = specs.filter((s) => !shown.includes(s));
   if (!m.specs || hidden.length > 0 || m.open) {
     const name = unique('more');
-    const what = !m.specs ? 'Arguments as typed in the console' : hidden.length > 0 ? `More options as name=value: ${hidden.map((s) => `${s.name}=`).join(' ')}` : 'More options as name=value';
+    const what = !m.specs
+      ? 'Arguments as typed in the console'
+      : hidden.length > 0
+        ? `More options as name=value: ${hidden.map((s) => `${s.name}=`).join(' ')}`
+        : 'More options as name=value';
     items.push({ json: { type: OptionType.String, name, description: clip(what, level(detail).more) }, route: { role: 'more', name } });
   }
   if (m.json) {
     const name = unique('json');
-    items.push({ json: { type: OptionType.String, name, description: level(detail).terse ? 'JSON body' : 'JSON body, merged over the options, e.g. {"enabled":true}' }, route: { role: 'json', name } });
+    items.push({
+      json: {
+        type: OptionType.String,
+        name,
+        description: level(detail).terse ? 'JSON body' : 'JSON body, merged over the options, e.g. {"enabled":true}',
+      },
+      route: { role: 'json', name },
+    });
   }
   if (m.file) {
     const name = unique(m.command.name === 'restore' ? 'backup' : 'file');
-    items.push({ json: { type: OptionType.Attachment, name, description: level(detail).terse ? 'The file' : 'The file the command needs', required: true }, route: { role: 'file', name } });
+    items.push({
+      json: {
+        type: OptionType.Attachment,
+        name,
+        description: level(detail).terse ? 'The file' : 'The file the command needs',
+        required: true,
+      },
+      route: { role: 'file', name },
+    });
   }
   if (m.command.tier === 'read' && !m.command.private) {
     const name = unique('public');
-    items.push({ json: { type: OptionType.Boolean, name, description: level(detail).terse ? 'Show in channel' : PUBLIC_DESCRIPTION }, route: { role: 'public', name } });
+    items.push({
+      json: { type: OptionType.Boolean, name, description: level(detail).terse ? 'Show in channel' : PUBLIC_DESCRIPTION },
+      route: { role: 'public', name },
+    });
   }
   // Discord wants required options before optional ones.
   const ordered = [...items.filter((i) => i.json.required), ...items.filter((i) => !i.json.required)];
   const summary = detail === 0 ? m.command.summary : firstSentence(m.command.summary);
   return {
-    json: { type: OptionType.Subcommand, name: m.name, description: clip(summary || m.command.name, level(detail).sub), options: ordered.map((i) => i.json) },
+    json: {
+      type: OptionType.Subcommand,
+      name: m.name,
+      description: clip(summary || m.command.name, level(detail).sub),
+      options: ordered.map((i) => i.json),
+    },
     route: { ...(m.group ? { group: m.group } : {}), name: m.name, command: m.command, options: ordered.map((i) => i.route) },
   };
 }

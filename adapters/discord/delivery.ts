@@ -20,7 +20,12 @@ export interface ReplyTarget {
 }
 
 const undeliverable = (ref: string): Reply =>
-  makeReply({ title: 'The answer could not be shown', severity: 'error', private: true, blocks: [text(`Discord refused the message carrying it. Reference: ${ref}`)] });
+  makeReply({
+    title: 'The answer could not be shown',
+    severity: 'error',
+    private: true,
+    blocks: [text(`Discord refused the message carrying it. Reference: ${ref}`)],
+  });
 
 export const PRIVATE_NOTE: Reply = makeReply({ blocks: [text('🔒 The answer holds something private, so it was sent only to you.')] });
 

@@ -45,7 +45,11 @@ export const SEVERITY_COLORS: Record<Severity, number> = {
   error: 0xed4245,
 };
 
-const STYLES: Record<Action['style'], ButtonJSON['style']> = { primary: ButtonStyle.Primary, danger: ButtonStyle.Danger, default: ButtonStyle.Secondary };
+const STYLES: Record<Action['style'], ButtonJSON['style']> = {
+  primary: ButtonStyle.Primary,
+  danger: ButtonStyle.Danger,
+  default: ButtonStyle.Secondary,
+};
 
 /** A button id within Discord's 100 characters: long ids become `ref:<hash>` (the adapter remembers them). */
 export function actionCustomId(id: string): string {
@@ -96,7 +100,12 @@ function buttons(actions: readonly Action[]): ActionRowJSON[] {
       row = { type: ComponentType.ActionRow, components: [] };
       rows.push(row);
     }
-    row.components.push({ type: ComponentType.Button, style: STYLES[a.style] ?? ButtonStyle.Secondary, label: clip(a.label || a.id, LIMITS.buttonLabel), custom_id: actionCustomId(a.id) });
+    row.components.push({
+      type: ComponentType.Button,
+      style: STYLES[a.style] ?? ButtonStyle.Secondary,
+      label: clip(a.label || a.id, LIMITS.buttonLabel),
+      custom_id: actionCustomId(a.id),
+    });
   }
   return rows;
 }
@@ -130,7 +139,10 @@ export function renderReply(reply: Reply): DiscordMessage {
   }
   for (const b of body) {
     if (b.type === 'fields' && b.fields.length > 0 && fitsAsFields(b.fields, cur.fields?.length ?? 0)) {
-      cur.fields = [...(cur.fields ?? []), ...b.fields.map((f) => ({ name: f.label, value: fieldValue(f), inline: f.value.length <= 40 && !f.value.includes('\n') }))];
+      cur.fields = [
+        ...(cur.fields ?? []),
+        ...b.fields.map((f) => ({ name: f.label, value: fieldValue(f), inline: f.value.length <= 40 && !f.value.includes('\n') })),
+      ];
       continue;
     }
     const md = markdown(b);
@@ -148,14 +160,16 @@ export function renderReply(reply: Reply): DiscordMessage {
 
 /** Characters Discord counts towards the 6000 of a message's embeds; Infinity when any other limit is broken. */
 export function measureMessage(m: DiscordMessage): number {
-  if (m.embeds.length > LIMITS.embeds || (m.content?.length ?? 0) > LIMITS.content || m.components.length > LIMITS.actionRows) return Infinity;
+  if (m.embeds.length > LIMITS.embeds || (m.content?.length ?? 0) > LIMITS.content || m.components.length > LIMITS.actionRows)
+    return Infinity;
   let total = 0;
   for (const e of m.embeds) {
     const title = e.title?.length ?? 0;
     const description = e.description?.length ?? 0;
     const footer = e.footer?.text.length ?? 0;
     const fields = e.fields ?? [];
-    if (title > LIMITS.embedTitle || description > LIMITS.embedDescription || footer > LIMITS.footer || fields.length > LIMITS.embedFields) return Infinity;
+    if (title > LIMITS.embedTitle || description > LIMITS.embedDescription || footer > LIMITS.footer || fields.length > LIMITS.embedFields)
+      return Infinity;
     for (const f of fields) {
       if (f.name.length > LIMITS.fieldName || f.value.length > LIMITS.fieldValue) return Infinity;
       total += f.name.length + f.value.length;

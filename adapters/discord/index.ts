@@ -62,7 +62,8 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
   if (!d) throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID');
   const logger = opts.logger.child({ platform: 'discord' });
   const definition = buildCommandDefinition(opts.app.registry.all());
-  if (definition.folded.length > 0) logger.info({ folded: definition.folded.map((c) => c.name) }, 'discord: commands reachable through /plexus run only');
+  if (definition.folded.length > 0)
+    logger.info({ folded: definition.folded.map((c) => c.name) }, 'discord: commands reachable through /plexus run only');
 
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: d.apiUrl } });
   const refs = new ActionRefs();
@@ -75,14 +76,19 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
     ...(opts.buttonWaitMs !== undefined ? { buttonWaitMs: opts.buttonWaitMs } : {}),
     ...(opts.maxAttachmentBytes !== undefined ? { maxAttachmentBytes: opts.maxAttachmentBytes } : {}),
   };
-  const names = new LiveNames({ plexus: opts.app.deps.plexus, logger, ...(opts.namesTtlMs !== undefined ? { ttlMs: opts.namesTtlMs } : {}) });
+  const names = new LiveNames({
+    plexus: opts.app.deps.plexus,
+    logger,
+    ...(opts.namesTtlMs !== undefined ? { ttlMs: opts.namesTtlMs } : {}),
+  });
   const autocomplete = { definition, names, registry: opts.app.registry, policy, logger, waitMs: opts.autocompleteWaitMs ?? 1500 };
 
   client.on(Events.InteractionCreate, (i) => {
     let task: Promise<void> | undefined;
     let kind: 'command' | 'autocomplete' | 'button' = 'command';
     if (i.isChatInputCommand() && i.commandName === definition.json.name) task = handleChatInput(i, deps);
-    else if (i.isAutocomplete() && i.commandName === definition.json.name) [kind, task] = ['autocomplete', handleAutocomplete(i, autocomplete)];
+    else if (i.isAutocomplete() && i.commandName === definition.json.name)
+      [kind, task] = ['autocomplete', handleAutocomplete(i, autocomplete)];
     else if (i.isButton()) [kind, task] = ['button', handleButton(i, deps)];
     task?.then(
       () => opts.onInteractionDone?.({ id: i.id, kind }),
@@ -104,11 +110,18 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
   }
   logger.info({ user: client.user?.tag }, 'discord: connected');
   if (client.application && client.application.id !== d.applicationId) {
-    logger.warn({ configured: d.applicationId, ofToken: client.application.id }, 'discord: DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; registering /plexus will fail');
+    logger.warn(
+      { configured: d.applicationId, ofToken: client.application.id },
+      'discord: DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; registering /plexus will fail',
+    );
   }
 
   try {
-    const result = await syncCommands(client.rest, { applicationId: d.applicationId, ...(d.guildId ? { guildId: d.guildId } : {}), command: definition.json });
+    const result = await syncCommands(client.rest, {
+      applicationId: d.applicationId,
+      ...(d.guildId ? { guildId: d.guildId } : {}),
+      command: definition.json,
+    });
     logger.info({ result, scope: d.guildId ? `guild ${d.guildId}` : 'global' }, 'discord: /plexus registration');
   } catch (e) {
     logger.error({ err: safeError(e) }, 'discord: registering /plexus failed; the bot answers the definition Discord already has');

@@ -1,6 +1,12 @@
 /** Slash commands and button clicks → the core pipeline → messages. */
 import { randomUUID } from 'node:crypto';
-import { ApplicationCommandOptionType as OptionType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type CommandInteractionOption } from 'discord.js';
+import {
+  ApplicationCommandOptionType as OptionType,
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import type { App } from '../../src/app.js';
 import { errorReply } from '../../src/core/error-reply.js';
@@ -30,14 +36,19 @@ const EPHEMERAL = { flags: MessageFlags.Ephemeral } as const;
 /** The options the user filled in, below the subcommand group and subcommand. */
 function leafOptions(i: ChatInputCommandInteraction): readonly CommandInteractionOption[] {
   let opts = i.options.data;
-  while (opts.length === 1 && (opts[0]!.type === OptionType.Subcommand || opts[0]!.type === OptionType.SubcommandGroup)) opts = opts[0]!.options ?? [];
+  while (opts.length === 1 && (opts[0]!.type === OptionType.Subcommand || opts[0]!.type === OptionType.SubcommandGroup))
+    opts = opts[0]!.options ?? [];
   return opts;
 }
 
 const STALE = reply({
   title: 'Unknown subcommand',
   severity: 'error',
-  blocks: [text('This /plexus subcommand is not known to the running bot (the command list is being updated). Nothing was run; try `/plexus run` with the command line.')],
+  blocks: [
+    text(
+      'This /plexus subcommand is not known to the running bot (the command list is being updated). Nothing was run; try `/plexus run` with the command line.',
+    ),
+  ],
 });
 
 export async function handleChatInput(i: ChatInputCommandInteraction, deps: HandlerDeps): Promise<void> {
@@ -60,7 +71,8 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
   const values: Record<string, OptionValue> = {};
   const files: AttachmentRef[] = [];
   for (const o of leafOptions(i)) {
-    if (o.type === OptionType.Attachment && o.attachment) files.push({ name: o.attachment.name, url: o.attachment.url, size: o.attachment.size, contentType: o.attachment.contentType });
+    if (o.type === OptionType.Attachment && o.attachment)
+      files.push({ name: o.attachment.name, url: o.attachment.url, size: o.attachment.size, contentType: o.attachment.contentType });
     else if (o.value !== undefined && o.value !== null) values[o.name] = o.value;
   }
   const line = commandLine(route, values);
@@ -95,7 +107,10 @@ export async function handleButton(i: ButtonInteraction, deps: HandlerDeps): Pro
   const actor = actorFrom(i);
   const work = deps.app.pipeline.action(actor, deps.refs.resolve(i.customId));
   let timer: NodeJS.Timeout | undefined;
-  const early = await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deps.buttonWaitMs ?? 1500)))]);
+  const early = await Promise.race([
+    work,
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deps.buttonWaitMs ?? 1500))),
+  ]);
   clearTimeout(timer);
   const deferred = !early;
   if (deferred) await i.deferUpdate();

@@ -15,12 +15,24 @@ type NameSource = Exclude<LookupKind, 'commands'>;
 const nameList = (list: { name: string }[]): string[] => list.map((x) => x.name);
 
 const SOURCES: Record<NameSource, { path: string; read: (plexus: PlexusApi) => Promise<string[]> }> = {
-  providers: { path: mgmtPath('providers'), read: (p) => p.request('GET', mgmtPath('providers'), { schema: S.providerListSchema }).then(nameList) },
+  providers: {
+    path: mgmtPath('providers'),
+    read: (p) => p.request('GET', mgmtPath('providers'), { schema: S.providerListSchema }).then(nameList),
+  },
   aliases: { path: mgmtPath('aliases'), read: (p) => p.request('GET', mgmtPath('aliases'), { schema: S.aliasListSchema }).then(nameList) },
   keys: { path: mgmtPath('keys'), read: (p) => p.request('GET', mgmtPath('keys'), { schema: S.apiKeyListSchema }).then(nameList) },
-  userQuotas: { path: mgmtPath('user-quotas'), read: (p) => p.request('GET', mgmtPath('user-quotas'), { schema: S.userQuotaListSchema }).then(nameList) },
-  checkers: { path: mgmtPath('quotas'), read: (p) => p.request('GET', mgmtPath('quotas'), { schema: S.quotaSnapshotListSchema }).then((l) => l.map((q) => q.checkerId)) },
-  mcpServers: { path: mgmtPath('mcp-servers'), read: (p) => p.request('GET', mgmtPath('mcp-servers'), { schema: S.mcpServerListSchema }).then(nameList) },
+  userQuotas: {
+    path: mgmtPath('user-quotas'),
+    read: (p) => p.request('GET', mgmtPath('user-quotas'), { schema: S.userQuotaListSchema }).then(nameList),
+  },
+  checkers: {
+    path: mgmtPath('quotas'),
+    read: (p) => p.request('GET', mgmtPath('quotas'), { schema: S.quotaSnapshotListSchema }).then((l) => l.map((q) => q.checkerId)),
+  },
+  mcpServers: {
+    path: mgmtPath('mcp-servers'),
+    read: (p) => p.request('GET', mgmtPath('mcp-servers'), { schema: S.mcpServerListSchema }).then(nameList),
+  },
 };
 
 interface Entry {

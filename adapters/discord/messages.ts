@@ -19,7 +19,14 @@ export const MAX_MESSAGES = 5;
 /** Discord's upload limit for bots without boosts. */
 export const DEFAULT_FILE_LIMIT = 10 * 1024 * 1024;
 
-const fileName = (title: string | undefined): string => `${(title ?? 'answer').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'answer'}.txt`;
+const fileName = (title: string | undefined): string =>
+  `${
+    (title ?? 'answer')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'answer'
+  }.txt`;
 
 /**
  * The messages for one Reply, in order. Each fits Discord's limits; an answer
@@ -34,7 +41,13 @@ export function messagesFor(reply: Reply, opts: { fileLimit?: number } = {}): Ou
   if (parts.length > MAX_MESSAGES) {
     const first = renderReply({ ...parts[0]!, ...(reply.actions ? { actions: reply.actions } : {}) });
     const text = Buffer.from(renderText(reply), 'utf8');
-    out = [{ ...first, content: `The full answer (${parts.length} parts) is attached as a file.`, files: [{ name: fileName(reply.title), data: text, contentType: 'text/plain; charset=utf-8' }] }];
+    out = [
+      {
+        ...first,
+        content: `The full answer (${parts.length} parts) is attached as a file.`,
+        files: [{ name: fileName(reply.title), data: text, contentType: 'text/plain; charset=utf-8' }],
+      },
+    ];
   } else {
     out = parts.map((p) => renderReply(p));
   }
@@ -42,7 +55,10 @@ export function messagesFor(reply: Reply, opts: { fileLimit?: number } = {}): Ou
   if (file?.content) {
     const last = out[out.length - 1]!;
     if (file.content.length <= fileLimit) {
-      last.files = [...(last.files ?? []), { name: file.name, data: file.content, ...(file.contentType ? { contentType: file.contentType } : {}) }];
+      last.files = [
+        ...(last.files ?? []),
+        { name: file.name, data: file.content, ...(file.contentType ? { contentType: file.contentType } : {}) },
+      ];
     } else {
       const note = `The file ${file.name} (${formatBytes(file.content.length)}) is larger than Discord accepts here (${formatBytes(fileLimit)}). Use the console to get it.`;
       last.content = last.content ? `${last.content}\n${note}` : note;

@@ -14,7 +14,16 @@ function request(m: OutgoingMessage) {
       allowed_mentions: { parse: [] },
       ...(files.length > 0 ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}),
     },
-    ...(files.length > 0 ? { files: files.map((f, i) => ({ key: `files[${i}]`, name: f.name, data: f.data, ...(f.contentType ? { contentType: f.contentType } : {}) })) } : {}),
+    ...(files.length > 0
+      ? {
+          files: files.map((f, i) => ({
+            key: `files[${i}]`,
+            name: f.name,
+            data: f.data,
+            ...(f.contentType ? { contentType: f.contentType } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -31,8 +31,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     force: argv.includes('--force'),
   });
   const scope = config.discord.guildId ? `in guild ${config.discord.guildId}` : 'globally (may take up to an hour to appear)';
-  process.stdout.write(`/${definition.json.name} ${result} ${scope}: ${definition.routes.size} subcommands, ${commandChars(definition.json)} of 8000 characters.\n`);
-  if (definition.folded.length > 0) process.stdout.write(`Reachable through /${definition.json.name} run only: ${definition.folded.map((c) => c.name).join(', ')}\n`);
+  process.stdout.write(
+    `/${definition.json.name} ${result} ${scope}: ${definition.routes.size} subcommands, ${commandChars(definition.json)} of 8000 characters.\n`,
+  );
+  if (definition.folded.length > 0)
+    process.stdout.write(`Reachable through /${definition.json.name} run only: ${definition.folded.map((c) => c.name).join(', ')}\n`);
   return 0;
 }
 

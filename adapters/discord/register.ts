@@ -49,11 +49,27 @@ export function canonCommand(c: CommandShape): string {
 }
 
 /** Other commands of the application, as a bulk overwrite takes them, so registering ours keeps them. */
-const KEEP = ['name', 'type', 'description', 'options', 'default_member_permissions', 'nsfw', 'contexts', 'integration_types', 'name_localizations', 'description_localizations'];
+const KEEP = [
+  'name',
+  'type',
+  'description',
+  'options',
+  'default_member_permissions',
+  'nsfw',
+  'contexts',
+  'integration_types',
+  'name_localizations',
+  'description_localizations',
+];
 const keepAsIs = (c: RemoteCommand) => Object.fromEntries(KEEP.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]]));
 
-export async function syncCommands(rest: REST, opts: { applicationId: string; guildId?: string; command: CommandJSON; force?: boolean }): Promise<SyncResult> {
-  const route = opts.guildId ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId) : Routes.applicationCommands(opts.applicationId);
+export async function syncCommands(
+  rest: REST,
+  opts: { applicationId: string; guildId?: string; command: CommandJSON; force?: boolean },
+): Promise<SyncResult> {
+  const route = opts.guildId
+    ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId)
+    : Routes.applicationCommands(opts.applicationId);
   const current = (await rest.get(route)) as RemoteCommand[];
   const mine = current.find((c) => c.name === opts.command.name && (c.type ?? 1) === 1);
   if (mine && !opts.force && canonCommand(mine) === canonCommand(opts.command)) return 'unchanged';

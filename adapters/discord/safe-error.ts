@@ -10,7 +10,14 @@ const maskTokens = (url: string): string => url.replace(/\/[A-Za-z0-9_.-]{40,}(?
  */
 export function safeError(e: unknown): unknown {
   if (e instanceof DiscordAPIError || e instanceof HTTPError) {
-    return { name: e.name, message: e.message, status: e.status, method: e.method, url: maskTokens(e.url), ...(e instanceof DiscordAPIError ? { code: e.code } : {}) };
+    return {
+      name: e.name,
+      message: e.message,
+      status: e.status,
+      method: e.method,
+      url: maskTokens(e.url),
+      ...(e instanceof DiscordAPIError ? { code: e.code } : {}),
+    };
   }
   return e;
 }

@@ -20,7 +20,13 @@ export interface AnswerDeps {
 
 const reason = (e: unknown): string => (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
 const fileName = (title: string | undefined): string =>
-  `${(title ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'plexus-answer'}.txt`;
+  `${
+    (title ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'plexus-answer'
+  }.txt`;
 
 /** Uploads the reply's file (privately: to the requester's DM) and leaves only its name and size in the reply. */
 async function shipFile(d: AnswerDeps, conv: Conversation, r: Reply, privately: boolean): Promise<Reply> {
@@ -30,10 +36,21 @@ async function shipFile(d: AnswerDeps, conv: Conversation, r: Reply, privately: 
   try {
     const channelId = privately ? await d.dms.channelOf(conv.userId) : conv.channelId;
     await uploadFile(d.client, { channelId, name: file.name, content: file.content });
-    return { ...r, file: meta, blocks: [...r.blocks, context(privately ? 'The file was sent to you in your direct messages with the app.' : 'The file was shared in this conversation.')] };
+    return {
+      ...r,
+      file: meta,
+      blocks: [
+        ...r.blocks,
+        context(privately ? 'The file was sent to you in your direct messages with the app.' : 'The file was shared in this conversation.'),
+      ],
+    };
   } catch (e) {
     d.logger.warn({ error: reason(e), file: file.name }, 'file upload to Slack failed');
-    return { ...r, file: meta, blocks: [...r.blocks, text(`⚠️ The file \`${file.name}\` could not be delivered (${reason(e)}). Run the command again.`)] };
+    return {
+      ...r,
+      file: meta,
+      blocks: [...r.blocks, text(`⚠️ The file \`${file.name}\` could not be delivered (${reason(e)}). Run the command again.`)],
+    };
   }
 }
 

@@ -160,7 +160,10 @@ function render(reply: Reply, mode: RenderMode): KnownBlock[] {
   let body = reply.blocks.flatMap((b) => blockToSlack(b, mode));
   if (reply.file) {
     const size = reply.file.bytes ?? reply.file.content?.length;
-    body.push({ type: 'context', elements: [mrkdwn(`📎 *${escapeMrkdwn(reply.file.name)}*${size === undefined ? '' : ` (${formatBytes(size)})`}`)] });
+    body.push({
+      type: 'context',
+      elements: [mrkdwn(`📎 *${escapeMrkdwn(reply.file.name)}*${size === undefined ? '' : ` (${formatBytes(size)})`}`)],
+    });
   }
   const title = reply.title?.trim();
   if (!title && emoji) body = markSeverity(body, emoji);
@@ -189,7 +192,8 @@ export function limitProblems(blocks: readonly KnownBlock[]): string[] {
       if (b.fields && b.fields.length > SLACK_LIMITS.fieldsPerSection) problems.push('too many fields');
       if (b.fields?.some((f) => f.text.length > SLACK_LIMITS.fieldChars)) problems.push('field too long');
     }
-    if (b.type === 'context' && b.elements.some((e) => 'text' in e && e.text.length > SLACK_LIMITS.textChars)) problems.push('context too long');
+    if (b.type === 'context' && b.elements.some((e) => 'text' in e && e.text.length > SLACK_LIMITS.textChars))
+      problems.push('context too long');
   }
   if (JSON.stringify(blocks).length > SLACK_LIMITS.messageChars) problems.push('message too long');
   return problems;

@@ -101,6 +101,10 @@ export function viaResponseUrl(
 
 /** The bot's own DM with the requester: private by nature, plain posts. */
 export function inDirectMessage(d: ConversationDeps, o: { userId: string; channelId: string }): Conversation {
-  const post = (m: SlackMessage) => d.queues.run(o.channelId, async () => void (await d.client.chat.postMessage({ channel: o.channelId, text: m.text, blocks: m.blocks as Blocks })));
+  const post = (m: SlackMessage) =>
+    d.queues.run(
+      o.channelId,
+      async () => void (await d.client.chat.postMessage({ channel: o.channelId, text: m.text, blocks: m.blocks as Blocks })),
+    );
   return { userId: o.userId, channelId: o.channelId, toRequester: post, toChannel: post };
 }

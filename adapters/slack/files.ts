@@ -45,8 +45,17 @@ export class DirectMessages {
  * files.completeUploadExternal shared to `channelId` (the WebClient's
  * filesUploadV2 does these three steps).
  */
-export async function uploadFile(client: webApi.WebClient, o: { channelId: string; name: string; content: Buffer; comment?: string }): Promise<void> {
-  await client.filesUploadV2({ channel_id: o.channelId, file: o.content, filename: o.name, title: o.name, ...(o.comment ? { initial_comment: o.comment } : {}) });
+export async function uploadFile(
+  client: webApi.WebClient,
+  o: { channelId: string; name: string; content: Buffer; comment?: string },
+): Promise<void> {
+  await client.filesUploadV2({
+    channel_id: o.channelId,
+    file: o.content,
+    filename: o.name,
+    title: o.name,
+    ...(o.comment ? { initial_comment: o.comment } : {}),
+  });
 }
 
 /** Only Slack's own hosts (or the configured API host, for proxies and tests) ever get the bot token. */
@@ -56,14 +65,19 @@ function trustedHost(url: URL, apiUrl: string): boolean {
 }
 
 /** Downloads the files shared with a message, with the bot token (files:read). */
-export async function downloadFiles(files: readonly SlackFile[], o: { token: string; apiUrl: string; maxBytes: number; fetch?: typeof fetch }): Promise<Attachment[]> {
+export async function downloadFiles(
+  files: readonly SlackFile[],
+  o: { token: string; apiUrl: string; maxBytes: number; fetch?: typeof fetch },
+): Promise<Attachment[]> {
   const get = o.fetch ?? fetch;
   const out: Attachment[] = [];
   for (const f of files) {
     const name = f.name ?? f.title ?? f.id ?? 'file';
     const where = f.url_private_download ?? f.url_private;
-    if (!where || f.mode === 'tombstone' || f.mode === 'hidden_by_limit') throw new SlackFileError(`\`${name}\` is not available for download any more.`);
-    if (f.size !== undefined && f.size > o.maxBytes) throw new SlackFileError(`\`${name}\` is ${formatBytes(f.size)}; the bot takes files up to ${formatBytes(o.maxBytes)}.`);
+    if (!where || f.mode === 'tombstone' || f.mode === 'hidden_by_limit')
+      throw new SlackFileError(`\`${name}\` is not available for download any more.`);
+    if (f.size !== undefined && f.size > o.maxBytes)
+      throw new SlackFileError(`\`${name}\` is ${formatBytes(f.size)}; the bot takes files up to ${formatBytes(o.maxBytes)}.`);
     let url: URL;
     try {
       url = new URL(where);
@@ -82,7 +96,8 @@ export async function downloadFiles(files: readonly SlackFile[], o: { token: str
       throw new SlackFileError(`\`${name}\` is over ${formatBytes(o.maxBytes)}; the bot takes files up to that size.`);
     }
     const content = Buffer.from(await res.arrayBuffer());
-    if (content.length > o.maxBytes) throw new SlackFileError(`\`${name}\` is over ${formatBytes(o.maxBytes)}; the bot takes files up to that size.`);
+    if (content.length > o.maxBytes)
+      throw new SlackFileError(`\`${name}\` is over ${formatBytes(o.maxBytes)}; the bot takes files up to that size.`);
     out.push({ name, content, ...(f.mimetype ? { contentType: f.mimetype } : {}) });
   }
   return out;

@@ -61,7 +61,9 @@ async function runLine(d: HandlerDeps, conv: Conversation, req: Request): Promis
   const actor = slackActor(req.userId, req.channelId, req.channelName, await d.groups.of(req.userId));
   const notice = setTimeout(() => {
     const working = reply({ blocks: [context(`⏳ Working on \`${maskCommandLine(req.text.trim()) || 'help'}\`…`)] });
-    conv.toRequester(renderBlockKit(working)).catch((e: unknown) => d.logger.warn({ error: (e as Error).message }, 'working notice not delivered'));
+    conv
+      .toRequester(renderBlockKit(working))
+      .catch((e: unknown) => d.logger.warn({ error: (e as Error).message }, 'working notice not delivered'));
   }, d.workingNoticeMs);
   let outcome: Outcome;
   try {
@@ -85,7 +87,11 @@ async function runLine(d: HandlerDeps, conv: Conversation, req: Request): Promis
 async function tellFailure(d: HandlerDeps, conv: Conversation, e: unknown): Promise<void> {
   const known = e instanceof SlackFileError;
   if (!known) d.logger.error({ err: e }, 'Slack request failed');
-  const r = reply({ title: known ? 'File problem' : 'Something went wrong', severity: 'error', blocks: [text(known ? e.message : 'The bot could not finish this request; the details are in its log.')] });
+  const r = reply({
+    title: known ? 'File problem' : 'Something went wrong',
+    severity: 'error',
+    blocks: [text(known ? e.message : 'The bot could not finish this request; the details are in its log.')],
+  });
   await conv.toRequester(renderBlockKit(r)).catch(() => undefined);
 }
 
@@ -94,8 +100,16 @@ function onSlashCommand(bolt: BoltApp, d: HandlerDeps): void {
     // Ack first and empty: Slack wants an answer within 3 s, Plexus may take longer.
     await ack();
     const conv = viaResponseUrl(d, { respond, userId: command.user_id, channelId: command.channel_id });
-    const req = { userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name, text: typedText(command.text ?? '') };
-    void track(d, runLine(d, conv, req).catch((e: unknown) => tellFailure(d, conv, e)));
+    const req = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      channelName: command.channel_name,
+      text: typedText(command.text ?? ''),
+    };
+    void track(
+      d,
+      runLine(d, conv, req).catch((e: unknown) => tellFailure(d, conv, e)),
+    );
   });
 }
 
@@ -131,7 +145,10 @@ function onButton(bolt: BoltApp, d: HandlerDeps): void {
       await deliver(d, conv, shown, 'replace');
       if (audience === 'channel' && ephemeral) await deliver(d, conv, { ...shown, file: undefined }, 'channel');
     };
-    void track(d, work().catch((e: unknown) => tellFailure(d, conv, e)));
+    void track(
+      d,
+      work().catch((e: unknown) => tellFailure(d, conv, e)),
+    );
   });
 }
 
@@ -167,10 +184,21 @@ function onDirectMessage(bolt: BoltApp, d: HandlerDeps): void {
     if (seen.size > 1000) seen.delete(seen.values().next().value as string);
     const conv = inDirectMessage(d, { userId: m.user, channelId: m.channel });
     const work = async () => {
-      const attachments = m.files?.length ? await downloadFiles(m.files, { token: d.botToken, apiUrl: d.apiUrl, maxBytes: d.maxFileBytes }) : [];
-      await runLine(d, conv, { userId: m.user!, channelId: m.channel, channelName: 'directmessage', text: typedText(m.text ?? '').replace(LEAD, ''), attachments });
+      const attachments = m.files?.length
+        ? await downloadFiles(m.files, { token: d.botToken, apiUrl: d.apiUrl, maxBytes: d.maxFileBytes })
+        : [];
+      await runLine(d, conv, {
+        userId: m.user!,
+        channelId: m.channel,
+        channelName: 'directmessage',
+        text: typedText(m.text ?? '').replace(LEAD, ''),
+        attachments,
+      });
     };
-    void track(d, work().catch((e: unknown) => tellFailure(d, conv, e)));
+    void track(
+      d,
+      work().catch((e: unknown) => tellFailure(d, conv, e)),
+    );
   });
 }
 

@@ -34,7 +34,10 @@ export const alertsSnooze = defineCommand({
     const by = ctx.actor.displayName ?? ctx.actor.userId;
     const res = await alerts(ctx.deps.alerts).snooze(ctx.args.ref, ctx.args.hours, by);
     if (res.status === 'unknown') {
-      return reply({ title: 'Alert not found', blocks: [text('This alert is no longer tracked (it ended a while ago). Nothing changed.')] });
+      return reply({
+        title: 'Alert not found',
+        blocks: [text('This alert is no longer tracked (it ended a while ago). Nothing changed.')],
+      });
     }
     if (res.status === 'resolved') {
       return reply({ title: 'Already resolved', blocks: [text('This alert is already resolved; there is nothing to snooze.')] });

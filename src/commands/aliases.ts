@@ -85,7 +85,9 @@ function explainAliasError(e: unknown, body: Record<string, unknown>): unknown {
     path: e.path,
     message: `${e.message} (HTTP 500)`,
     details: e.details,
-    hints: ['Plexus answers 500 when an `alias` target leads back to this alias (a cycle). Nothing was saved; point the target at a provider/model or at an alias that does not lead back here.'],
+    hints: [
+      'Plexus answers 500 when an `alias` target leads back to this alias (a cycle). Nothing was saved; point the target at a provider/model or at an alias that does not lead back here.',
+    ],
     cause: e,
   });
 }
@@ -117,7 +119,8 @@ export const aliasesList = defineCommand({
       out.blocks.push(footer);
       return out;
     }
-    if (all.length === 0) return reply({ title: 'Aliases (0)', blocks: [text('No aliases are defined. `aliases set <slug> {json}` creates one.')] });
+    if (all.length === 0)
+      return reply({ title: 'Aliases (0)', blocks: [text('No aliases are defined. `aliases set <slug> {json}` creates one.')] });
     return reply({
       title: `Aliases (${all.length})`,
       blocks: [
@@ -125,8 +128,18 @@ export const aliasesList = defineCommand({
         table(
           ['alias', 'group (selector)', 'target (provider/model)', 'flags'],
           shown.flatMap((a) => {
-            const rows = a.target_groups.flatMap((g) => (g.targets.length > 0 ? g.targets : [null]).map((t, i) => [i === 0 ? `${g.name ?? '?'} (${g.selector ?? '?'})` : '', t ? targetText(t) : 'no targets']));
-            return (rows.length > 0 ? rows : [[DASH, 'no target groups']]).map(([group, target], i) => [i === 0 ? a.name : '', group ?? '', target ?? '', i === 0 ? flagsOf(a) : '']);
+            const rows = a.target_groups.flatMap((g) =>
+              (g.targets.length > 0 ? g.targets : [null]).map((t, i) => [
+                i === 0 ? `${g.name ?? '?'} (${g.selector ?? '?'})` : '',
+                t ? targetText(t) : 'no targets',
+              ]),
+            );
+            return (rows.length > 0 ? rows : [[DASH, 'no target groups']]).map(([group, target], i) => [
+              i === 0 ? a.name : '',
+              group ?? '',
+              target ?? '',
+              i === 0 ? flagsOf(a) : '',
+            ]);
           }),
         ),
         footer,
@@ -160,7 +173,14 @@ export const aliasesGet = defineCommand({
         a.target_groups.length > 0
           ? table(
               ['group', 'selector', 'target', 'enabled'],
-              a.target_groups.flatMap((g) => g.targets.map((t, i) => [i === 0 ? (g.name ?? '?') : '', i === 0 ? (g.selector ?? '?') : '', targetText({ ...t, enabled: true }), t.enabled === false ? 'no' : 'yes'])),
+              a.target_groups.flatMap((g) =>
+                g.targets.map((t, i) => [
+                  i === 0 ? (g.name ?? '?') : '',
+                  i === 0 ? (g.selector ?? '?') : '',
+                  targetText({ ...t, enabled: true }),
+                  t.enabled === false ? 'no' : 'yes',
+                ]),
+              ),
             )
           : text('This alias has no target groups: requests for it fail.'),
       ],
@@ -168,14 +188,17 @@ export const aliasesGet = defineCommand({
   },
 });
 
-const PATCH_ARGS = '<slug> [priority=selector|api_match sticky_session= enforce_limits= use_image_fallthrough= additional_aliases=a,b] [{json}]';
-const SET_USAGE = 'aliases set <slug> {"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"…","model":"…"}]}]}';
+const PATCH_ARGS =
+  '<slug> [priority=selector|api_match sticky_session= enforce_limits= use_image_fallthrough= additional_aliases=a,b] [{json}]';
+const SET_USAGE =
+  'aliases set <slug> {"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"…","model":"…"}]}]}';
 
 export const aliasesSet = defineCommand({
   words: ['aliases', 'set'],
   summary: 'Create or replace an alias from a JSON body (fields not given are reset).',
   usage: '<slug> {json}',
-  example: 'aliases set coding {"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}',
+  example:
+    'aliases set coding {"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}',
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
@@ -219,7 +242,9 @@ export const aliasesPatch = defineCommand({
     const usage = `aliases patch ${PATCH_ARGS}`;
     const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
-      throw new BotError('INVALID_ARGS', '`aliases patch`: nothing to change: give at least one field, e.g. sticky_session=false.', { hints: [`Usage: ${usage}`] });
+      throw new BotError('INVALID_ARGS', '`aliases patch`: nothing to change: give at least one field, e.g. sticky_session=false.', {
+        hints: [`Usage: ${usage}`],
+      });
     }
     return patchRecord(ctx, {
       title: `Alias ${ctx.args.slug}`,
@@ -273,12 +298,20 @@ export const aliasesDeleteAll = defineCommand({
   describeRisk: async (ctx) => {
     const all = await ctx.deps.plexus.request('GET', ALIASES, { schema: S.aliasListSchema });
     if (all.length === 0) return { lines: ['There are no aliases: nothing will be lost.'] };
-    return { lines: [`All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. Requests naming them fail from then on.`] };
+    return {
+      lines: [
+        `All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. Requests naming them fail from then on.`,
+      ],
+    };
   },
   run: async (ctx) => {
     const res = await ctx.deps.plexus.request('DELETE', MODELS, { schema: S.successSchema });
     const n = res.deletedCount;
-    return reply({ title: 'All aliases deleted', severity: 'success', blocks: [text(n == null ? 'Plexus did not say how many went.' : `${plural(n, 'alias', 'aliases')} deleted.`), byActor(ctx.actor)] });
+    return reply({
+      title: 'All aliases deleted',
+      severity: 'success',
+      blocks: [text(n == null ? 'Plexus did not say how many went.' : `${plural(n, 'alias', 'aliases')} deleted.`), byActor(ctx.actor)],
+    });
   },
 });
 

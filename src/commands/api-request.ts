@@ -77,7 +77,10 @@ export const maskOptionsFor = (op: Operation): MaskOptions => (RECORDS.test(op.p
 
 /** The answer as masked JSON (cut to MAX_JSON_CHARS at a line end, saying how much is left out), or a summary when not JSON. */
 export function answerBlocks(res: RawResponse, mask: MaskOptions = {}, maxChars = MAX_JSON_CHARS): Block[] {
-  const type = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() || 'no content type';
+  const type =
+    String(res.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim() || 'no content type';
   if (res.body.length === 0) return [text(`HTTP ${res.status}, no content.`)];
   let value: unknown;
   let isJson = type.includes('json');
@@ -85,7 +88,8 @@ export function answerBlocks(res: RawResponse, mask: MaskOptions = {}, maxChars 
     value = JSON.parse(res.body.toString('utf8'));
     isJson = true;
   } catch {
-    if (isJson) return [text(`HTTP ${res.status}: the answer says it is JSON but is not (${formatBytes(res.body.length)}); it is not shown.`)];
+    if (isJson)
+      return [text(`HTTP ${res.status}: the answer says it is JSON but is not (${formatBytes(res.body.length)}); it is not shown.`)];
   }
   if (!isJson) return [text(`HTTP ${res.status}: ${type}, ${formatBytes(res.body.length)}. Only JSON answers are shown here.`)];
   const pretty = maskTokenPatterns(JSON.stringify(maskDeep(value, mask), null, 2));
@@ -96,6 +100,8 @@ export function answerBlocks(res: RawResponse, mask: MaskOptions = {}, maxChars 
   const leftLines = pretty.slice(shown.length).split('\n').length - 1;
   return [
     code(`${shown}\n…`, 'json'),
-    context(`Cut: ${formatNumber(leftChars)} more characters (${formatNumber(leftLines)} lines) of ${formatNumber(pretty.length)} are left out. Narrow it with query parameters, or use a curated command.`),
+    context(
+      `Cut: ${formatNumber(leftChars)} more characters (${formatNumber(leftLines)} lines) of ${formatNumber(pretty.length)} are left out. Narrow it with query parameters, or use a curated command.`,
+    ),
   ];
 }

@@ -13,7 +13,9 @@ const TIER_NOTE: Record<string, string> = { read: 'read', write: 'write', destru
 
 function matches(op: Operation, filter: string): boolean {
   const f = filter.toLowerCase();
-  return [op.operationId, op.method, op.path, op.summary, op.tag, `${op.method} ${op.path}`, `${op.method} ${shortPath(op.path)}`].some((s) => s.toLowerCase().includes(f));
+  return [op.operationId, op.method, op.path, op.summary, op.tag, `${op.method} ${op.path}`, `${op.method} ${shortPath(op.path)}`].some(
+    (s) => s.toLowerCase().includes(f),
+  );
 }
 
 const curatedLine = (op: Operation, commands: readonly Command[]): string | undefined => {
@@ -23,7 +25,7 @@ const curatedLine = (op: Operation, commands: readonly Command[]): string | unde
 
 export const apiList = defineCommand({
   words: ['api', 'list'],
-  summary: 'List the management operations of the server\'s OpenAPI document, by tag.',
+  summary: "List the management operations of the server's OpenAPI document, by tag.",
   usage: '[filter]',
   example: 'api list cooldowns',
   tier: 'read',
@@ -34,22 +36,36 @@ export const apiList = defineCommand({
     const doc = await getApiDoc(ctx.deps);
     const filter = ctx.args.filter?.trim();
     const ops = filter ? doc.operations.filter((o) => matches(o, filter)) : doc.operations;
-    if (ctx.json) return jsonReply(`API operations${filter ? ` matching "${filter}"` : ''}`, ops.map(({ operationId, method, path, summary, tag, tier }) => ({ operationId, method, path, summary, tag, tier })));
+    if (ctx.json)
+      return jsonReply(
+        `API operations${filter ? ` matching "${filter}"` : ''}`,
+        ops.map(({ operationId, method, path, summary, tag, tier }) => ({ operationId, method, path, summary, tag, tier })),
+      );
     if (ops.length === 0) {
-      return reply({ title: 'API operations', blocks: [text(`No operation matches \`${filter}\`.`), context('`api list` without a filter shows them all.')] });
+      return reply({
+        title: 'API operations',
+        blocks: [text(`No operation matches \`${filter}\`.`), context('`api list` without a filter shows them all.')],
+      });
     }
     const byTag = new Map<string, Operation[]>();
     for (const o of ops) byTag.set(o.tag, [...(byTag.get(o.tag) ?? []), o]);
     const blocks: Block[] = [];
     for (const [tag, list] of [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       blocks.push(text(`${tag} (${list.length})`));
-      blocks.push(table(['operationId', 'call', 'tier', 'summary'], list.map((o) => [o.operationId, `${o.method} ${shortPath(o.path)}`, o.tier, o.summary])));
+      blocks.push(
+        table(
+          ['operationId', 'call', 'tier', 'summary'],
+          list.map((o) => [o.operationId, `${o.method} ${shortPath(o.path)}`, o.tier, o.summary]),
+        ),
+      );
     }
     return reply({
       title: `API operations${filter ? ` matching "${filter}"` : ''} (${ops.length} of ${doc.operations.length})`,
       blocks: [
         ...blocks,
-        context(`${doc.title} ${doc.version}. Paths are under ${MGMT}/ unless shown whole. \`api describe <operationId>\` explains one; \`api call <operationId> name=value… [{json}]\` runs it.\nTier: GET read; DELETE, and names with delete/restore/restart/reset/clear/rotate/disable, destructive; others write.`),
+        context(
+          `${doc.title} ${doc.version}. Paths are under ${MGMT}/ unless shown whole. \`api describe <operationId>\` explains one; \`api call <operationId> name=value… [{json}]\` runs it.\nTier: GET read; DELETE, and names with delete/restore/restart/reset/clear/rotate/disable, destructive; others write.`,
+        ),
       ],
     });
   },
@@ -68,14 +84,28 @@ function describeReply(op: Operation, commands: readonly Command[]): ReturnType<
   ];
   const params = op.params.filter((p) => p.in === 'path' || p.in === 'query');
   if (params.length > 0) {
-    blocks.push(table(['parameter', 'in', 'type', 'required', 'description'], params.map((p) => [p.name, p.in, p.type, p.required ? 'yes' : 'no', p.description ?? ''])));
+    blocks.push(
+      table(
+        ['parameter', 'in', 'type', 'required', 'description'],
+        params.map((p) => [p.name, p.in, p.type, p.required ? 'yes' : 'no', p.description ?? '']),
+      ),
+    );
   }
   if (op.body) {
     const n = op.body.fields.length;
-    blocks.push(text(`Body (${op.body.contentType}, ${op.body.required ? 'required' : 'optional'}): ${op.body.type}${n > 0 ? `, ${n} field${n === 1 ? '' : 's'}` : ''}`));
+    blocks.push(
+      text(
+        `Body (${op.body.contentType}, ${op.body.required ? 'required' : 'optional'}): ${op.body.type}${n > 0 ? `, ${n} field${n === 1 ? '' : 's'}` : ''}`,
+      ),
+    );
     if (n > 0) {
       const shown = op.body.fields.slice(0, 25);
-      blocks.push(table(['field', 'type', 'required'], shown.map((f) => [f.name, f.type, f.required ? 'yes' : ''])));
+      blocks.push(
+        table(
+          ['field', 'type', 'required'],
+          shown.map((f) => [f.name, f.type, f.required ? 'yes' : '']),
+        ),
+      );
       if (n > shown.length) blocks.push(context(`${n - shown.length} more fields not shown.`));
     }
   } else {
@@ -114,7 +144,7 @@ async function resolveCall(ctx: { deps: Parameters<typeof getApiDoc>[0]; args: {
 
 export const apiCall = defineCommand({
   words: ['api', 'call'],
-  summary: 'Call a management operation by its operationId; the tier is the operation\'s.',
+  summary: "Call a management operation by its operationId; the tier is the operation's.",
   usage: '<operationId> [param=value...] [{json}]',
   example: 'api call getV0ManagementCooldowns',
   tier: 'read',
@@ -138,7 +168,9 @@ export const apiCall = defineCommand({
     const res = await ctx.deps.plexus.requestRaw(op.method, req.path, { query: req.query, ...(req.body ? { body: req.body } : {}) });
     const notes = [
       `${op.method} ${req.path} → HTTP ${res.status}`,
-      ...(req.undeclared.length > 0 ? [`Not in the document for this operation, sent as query parameters anyway: ${req.undeclared.map((n) => `${n}=`).join(', ')}`] : []),
+      ...(req.undeclared.length > 0
+        ? [`Not in the document for this operation, sent as query parameters anyway: ${req.undeclared.map((n) => `${n}=`).join(', ')}`]
+        : []),
       'Secret fields are masked.',
     ];
     return reply({

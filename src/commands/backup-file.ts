@@ -25,7 +25,9 @@ const MAX_BYTES = 512 * 1024 * 1024;
 const ARCHIVE_LIMITS: UnpackLimits = { maxEntryBytes: MAX_BYTES, maxTotalBytes: 2 * MAX_BYTES };
 const MAX_TABLE_BYTES = 500 * 1024 * 1024;
 const notBackup = (name: string, why: string) =>
-  new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, { hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'] });
+  new BotError('INVALID_ARGS', `\`${name}\` is not a Plexus backup: ${why}. Nothing was sent.`, {
+    hints: ['`backup` (config) or `backup --full` (config and logs) makes one.'],
+  });
 
 /** Data rows of a CSV table (its header line excluded); counted, not kept. */
 function csvRows(text: string): number {
@@ -77,7 +79,11 @@ async function readPath(ctx: RunContext<{ file?: string | undefined }>, file: st
   for (const path of candidates) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) continue;
-    if (info.size > MAX_BYTES) throw new BotError('INVALID_ARGS', `\`${file}\` is larger than ${MAX_BYTES / 1024 / 1024} MiB; Plexus backups are far smaller. Nothing was sent.`);
+    if (info.size > MAX_BYTES)
+      throw new BotError(
+        'INVALID_ARGS',
+        `\`${file}\` is larger than ${MAX_BYTES / 1024 / 1024} MiB; Plexus backups are far smaller. Nothing was sent.`,
+      );
     return { name: file, content: await readFile(path) };
   }
   throw new BotError('INVALID_ARGS', `No file \`${file}\` here (looked in ${[...new Set(candidates)].join(' and ')}). Nothing was sent.`);
@@ -88,7 +94,8 @@ async function readPath(ctx: RunContext<{ file?: string | undefined }>, file: st
  * only) the path given.
  */
 async function backupSource(ctx: RunContext<{ file?: string | undefined }>): Promise<{ name: string; content: Buffer }> {
-  if (ctx.attachments.length > 1) throw new BotError('INVALID_ARGS', `Attach one backup file, not ${ctx.attachments.length}. Nothing was sent.`);
+  if (ctx.attachments.length > 1)
+    throw new BotError('INVALID_ARGS', `Attach one backup file, not ${ctx.attachments.length}. Nothing was sent.`);
   const att = ctx.attachments[0];
   if (att) return att;
   if (ctx.args.file === undefined) {
@@ -97,7 +104,10 @@ async function backupSource(ctx: RunContext<{ file?: string | undefined }>): Pro
     });
   }
   if (ctx.actor.platform !== 'console') {
-    throw new BotError('INVALID_ARGS', 'A file path is read only in the console (the bot host is not yours to browse). Attach the backup file instead. Nothing was sent.');
+    throw new BotError(
+      'INVALID_ARGS',
+      'A file path is read only in the console (the bot host is not yours to browse). Attach the backup file instead. Nothing was sent.',
+    );
   }
   return readPath(ctx, ctx.args.file);
 }
@@ -116,7 +126,12 @@ const digest = (content: Buffer): string => createHash('sha256').update(content)
 export async function loadBackup(ctx: RunContext<{ file?: string | undefined }>): Promise<{ backup: BackupFile; plan: BackupPlan }> {
   const f = await backupSource(ctx);
   const backup = await parseBackup(f.name, f.content);
-  const plan: BackupPlan = { name: backup.name, bytes: backup.content.length, sha256: digest(backup.content), contentType: backup.contentType };
+  const plan: BackupPlan = {
+    name: backup.name,
+    bytes: backup.content.length,
+    sha256: digest(backup.content),
+    contentType: backup.contentType,
+  };
   return { backup, plan };
 }
 

@@ -61,18 +61,26 @@ export const backup = defineCommand({
     ];
     if (ctx.args.full) {
       const c = await logCounts(ctx);
-      lines.push(`--full adds the logs: ${[c.usage, c.errors, c.debug, c.mcp].map((n, i) => `${n === null ? 'all' : formatNumber(n)} ${LOG_TABLES[i]!.label}`).join(', ')} (debug traces hold request bodies).`);
+      lines.push(
+        `--full adds the logs: ${[c.usage, c.errors, c.debug, c.mcp].map((n, i) => `${n === null ? 'all' : formatNumber(n)} ${LOG_TABLES[i]!.label}`).join(', ')} (debug traces hold request bodies).`,
+      );
     }
     return { lines };
   },
   run: async (ctx) => {
-    const res = await ctx.deps.plexus.requestRaw('GET', BACKUP, { query: { full: ctx.args.full ? 'true' : undefined }, timeoutMs: SLOW_MS });
+    const res = await ctx.deps.plexus.requestRaw('GET', BACKUP, {
+      query: { full: ctx.args.full ? 'true' : undefined },
+      timeoutMs: SLOW_MS,
+    });
     const name = `plexus-backup-${fileStamp(ctx.deps.clock.now())}.${ctx.args.full ? 'tar.gz' : 'json'}`;
     let parsed: BackupFile;
     try {
       parsed = await parseBackup(name, res.body);
     } catch (e) {
-      throw new BotError('UPSTREAM_INVALID', `GET ${BACKUP}: the answer is not a backup Plexus could restore (${isBotError(e) ? e.message.replace(/^`[^`]*` is not a Plexus backup: /, '').replace(/\. Nothing was sent\.$/, '') : 'unreadable'}).`);
+      throw new BotError(
+        'UPSTREAM_INVALID',
+        `GET ${BACKUP}: the answer is not a backup Plexus could restore (${isBotError(e) ? e.message.replace(/^`[^`]*` is not a Plexus backup: /, '').replace(/\. Nothing was sent\.$/, '') : 'unreadable'}).`,
+      );
     }
     return reply({
       title: `Backup ${name}`,
@@ -113,7 +121,9 @@ export const restore = defineCommand({
       ctx.deps.plexus.request('GET', mgmtPath('system-settings'), { schema: S.looseRecordSchema }),
       ctx.deps.plexus.request('GET', mgmtPath('keys'), { schema: S.apiKeyListSchema }),
     ]);
-    const rows = PARTS.map((p) => `• ${p.label}: ${formatNumber(status[p.status])} now → ${formatNumber(size(b.data[p.field]))} from the file`);
+    const rows = PARTS.map(
+      (p) => `• ${p.label}: ${formatNumber(status[p.status])} now → ${formatNumber(size(b.data[p.field]))} from the file`,
+    );
     rows.push(`• settings: ${formatNumber(size(settings))} now → ${formatNumber(size(b.data.settings))} from the file`);
     const kept = new Set(isRecord(b.data.keys) ? Object.keys(b.data.keys) : []);
     const lostKeys = keys.map((k) => k.name).filter((n) => !kept.has(n));
@@ -124,23 +134,40 @@ export const restore = defineCommand({
     if (lostKeys.length > 0) lines.push(`Keys not in the file stop working at once: ${lostKeys.join(', ')}.`);
     if (b.kind === 'archive') {
       const c = await logCounts(ctx);
-      const logs = LOG_TABLES.map((t) => `• ${t.label}: ${c[t.current] === null ? '?' : formatNumber(c[t.current])} now → ${formatNumber(b.tables[t.table] ?? 0)} from the file`);
+      const logs = LOG_TABLES.map(
+        (t) =>
+          `• ${t.label}: ${c[t.current] === null ? '?' : formatNumber(c[t.current])} now → ${formatNumber(b.tables[t.table] ?? 0)} from the file`,
+      );
       const other = Object.entries(b.tables).filter(([t]) => !LOG_TABLES.some((l) => l.table === t) && (b.tables[t] ?? 0) > 0);
-      lines.push(`The logs are replaced too:\n${logs.join('\n')}${other.length > 0 ? `\n• also: ${other.map(([t, n]) => `${t} ${formatNumber(n)}`).join(', ')}` : ''}`);
+      lines.push(
+        `The logs are replaced too:\n${logs.join('\n')}${other.length > 0 ? `\n• also: ${other.map(([t, n]) => `${t} ${formatNumber(n)}`).join(', ')}` : ''}`,
+      );
     }
     return { lines, plan };
   },
   run: async (ctx) => {
     const b = await plannedBackup(ctx, ctx.plan);
-    const res = await ctx.deps.plexus.request('POST', RESTORE, { body: b.content, headers: { 'content-type': b.contentType }, schema: S.restoreResultSchema, timeoutMs: SLOW_MS });
+    const res = await ctx.deps.plexus.request('POST', RESTORE, {
+      body: b.content,
+      headers: { 'content-type': b.contentType },
+      schema: S.restoreResultSchema,
+      timeoutMs: SLOW_MS,
+    });
     const restored = Object.entries(res.restored ?? {}).filter(([k, v]) => !k.startsWith('_') && typeof v === 'number');
     return reply({
       title: `Restored from ${b.name}`,
       severity: 'success',
       blocks: [
-        restored.length > 0 ? table(['table', { header: 'rows', align: 'right' }], restored.map(([k, v]) => [k, formatNumber(v as number)])) : text('Plexus reported no counts.'),
+        restored.length > 0
+          ? table(
+              ['table', { header: 'rows', align: 'right' }],
+              restored.map(([k, v]) => [k, formatNumber(v as number)]),
+            )
+          : text('Plexus reported no counts.'),
         ...(res.message ? [context(`Plexus: ${res.message}`)] : []),
-        text('Plexus rebuilds its running config from the restored data but does not really restart; `restart` makes sure everything is reloaded.'),
+        text(
+          'Plexus rebuilds its running config from the restored data but does not really restart; `restart` makes sure everything is reloaded.',
+        ),
         byActor(ctx.actor),
       ],
       actions: [{ id: 'run:restart', label: 'Restart Plexus', style: 'danger' }],

@@ -29,7 +29,8 @@ export function showValue(v: unknown, field = ''): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    if (v.length > 8 && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return `${v.length} values: ${numberRanges(v as number[])}`;
+    if (v.length > 8 && v.every((x) => typeof x === 'number' && Number.isInteger(x)))
+      return `${v.length} values: ${numberRanges(v as number[])}`;
     if (v.every((x) => typeof x === 'string' || typeof x === 'number')) return clip(v.join(', '));
   }
   return clip(JSON.stringify(maskDeep(v)));

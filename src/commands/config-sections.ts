@@ -8,12 +8,20 @@ import { changeBlock, changeLines, defined, showValue } from './changes.js';
 import { jsonReply } from './json-reply.js';
 import { patchRecord } from './record-write.js';
 
-const split = (v: unknown): unknown => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v);
+const split = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : v;
 const number = () => z.coerce.number({ error: 'expected a number' });
 /** `null`/`none`/`off` turn the limit off. */
-const numberOrNull = () => z.preprocess((v) => (typeof v === 'string' && /^(null|none|off)$/i.test(v.trim()) ? null : v), number().nullable());
+const numberOrNull = () =>
+  z.preprocess((v) => (typeof v === 'string' && /^(null|none|off)$/i.test(v.trim()) ? null : v), number().nullable());
 const strings = () => z.preprocess(split, z.array(z.string().min(1)));
-const statusCodes = () => z.preprocess(split, z.array(z.coerce.number({ error: 'expected HTTP status codes' }).int({ error: 'expected HTTP status codes' })));
+const statusCodes = () =>
+  z.preprocess(split, z.array(z.coerce.number({ error: 'expected HTTP status codes' }).int({ error: 'expected HTTP status codes' })));
 
 interface SectionSpec {
   name: string;
@@ -39,7 +47,11 @@ const SECTIONS: SectionSpec[] = [
   {
     name: 'exploration-rate',
     summary: 'Show or change how often routing tries a non-best target to refresh its measurements (0..1).',
-    args: args({ performanceExplorationRate: number().optional(), latencyExplorationRate: number().optional(), e2ePerformanceExplorationRate: number().optional() }),
+    args: args({
+      performanceExplorationRate: number().optional(),
+      latencyExplorationRate: number().optional(),
+      e2ePerformanceExplorationRate: number().optional(),
+    }),
     schema: S.explorationRateSchema,
     usage: '[performanceExplorationRate= latencyExplorationRate= e2ePerformanceExplorationRate=] [{json}]',
     example: 'config exploration-rate latencyExplorationRate=0.1',

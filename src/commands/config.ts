@@ -14,7 +14,6 @@ const STATUS = mgmtPath('config', 'status');
 const CONFIG = mgmtPath('config');
 const EXPORT = mgmtPath('config', 'export');
 
-
 /** Every string held under a secret-named field, at any depth: masked wherever else it shows up too. */
 export function secretValues(value: unknown, underSecret = false, out: Set<string> = new Set()): Set<string> {
   if (typeof value === 'string') {
@@ -28,14 +27,24 @@ export function secretValues(value: unknown, underSecret = false, out: Set<strin
 }
 
 /** File names like `plexus-backup-2026-11-26T12-00-00Z.json`. */
-export const fileStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+export const fileStamp = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 
-const names = (v: unknown): string[] => (isRecord(v) ? Object.keys(v) : Array.isArray(v) ? v.map((x) => (isRecord(x) && typeof x.id === 'string' ? x.id : String(x))) : []);
+const names = (v: unknown): string[] =>
+  isRecord(v) ? Object.keys(v) : Array.isArray(v) ? v.map((x) => (isRecord(x) && typeof x.id === 'string' ? x.id : String(x))) : [];
 const listed = (v: unknown): string => {
   const n = names(v);
   return n.length === 0 ? 'none' : `${n.length}: ${n.join(', ')}`;
 };
-const section = (v: unknown): string => (isRecord(v) ? Object.entries(v).map(([k, x]) => `${k}=${showValue(x, k)}`).join(', ') || DASH : DASH);
+const section = (v: unknown): string =>
+  isRecord(v)
+    ? Object.entries(v)
+        .map(([k, x]) => `${k}=${showValue(x, k)}`)
+        .join(', ') || DASH
+    : DASH;
 
 export const configStatus = defineCommand({
   words: ['config', 'status'],
@@ -81,7 +90,10 @@ export const configShow = defineCommand({
       { label: 'Model aliases', value: listed(c.models) },
       { label: 'Keys', value: listed(c.keys) },
       { label: 'User quotas', value: listed(c.user_quotas) },
-      { label: 'Default quotas', value: Array.isArray(c.default_quotas) && c.default_quotas.length > 0 ? c.default_quotas.join(', ') : 'none' },
+      {
+        label: 'Default quotas',
+        value: Array.isArray(c.default_quotas) && c.default_quotas.length > 0 ? c.default_quotas.join(', ') : 'none',
+      },
       { label: 'MCP servers', value: listed(mcp) },
       { label: 'Provider quota checkers', value: listed(c.quotas) },
       { label: 'Failover', value: section(c.failover) },
@@ -93,7 +105,10 @@ export const configShow = defineCommand({
     ];
     return reply({
       title: 'Configuration',
-      blocks: [fields(rows), context('`config show --json` gives every field with secrets masked; `config export` the full file, privately.')],
+      blocks: [
+        fields(rows),
+        context('`config show --json` gives every field with secrets masked; `config export` the full file, privately.'),
+      ],
     });
   },
 });
@@ -112,7 +127,11 @@ export const configExport = defineCommand({
     return reply({
       title: 'Configuration export',
       private: true,
-      file: { name: `plexus-config-${fileStamp(ctx.deps.clock.now())}.json`, content: Buffer.from(`${JSON.stringify(data, null, 2)}\n`), contentType: 'application/json' },
+      file: {
+        name: `plexus-config-${fileStamp(ctx.deps.clock.now())}.json`,
+        content: Buffer.from(`${JSON.stringify(data, null, 2)}\n`),
+        contentType: 'application/json',
+      },
       blocks: [
         fields([
           { label: 'Providers', value: count(data.providers) },
@@ -122,7 +141,9 @@ export const configExport = defineCommand({
           { label: 'MCP servers', value: count(data.mcp_servers) },
           { label: 'Settings', value: count(data.settings) },
         ]),
-        context('The file holds provider API keys and key secrets in clear: keep it private. It is not a backup (`backup` makes one `restore` accepts).'),
+        context(
+          'The file holds provider API keys and key secrets in clear: keep it private. It is not a backup (`backup` makes one `restore` accepts).',
+        ),
       ],
     });
   },

@@ -106,7 +106,11 @@ export const cooldownsClearAll = defineCommand({
       title: 'All cooldowns cleared',
       severity: 'success',
       blocks: [
-        text(before.length > 0 ? `${before.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available` : 'No provider was in cooldown; nothing changed.'),
+        text(
+          before.length > 0
+            ? `${before.map((c) => `${c.provider}/${c.model ?? '*'}`).join(', ')}: in cooldown → available`
+            : 'No provider was in cooldown; nothing changed.',
+        ),
         byActor(ctx.actor),
       ],
     });

@@ -1,4 +1,4 @@
-import * as S from '../plexus/schemas.js';
+import type * as S from '../plexus/schemas.js';
 import { formatBytes, formatTimestamp } from '../render/format.js';
 import { isSecretField, maskDeep, maskSecret, maskTokenPatterns } from '../render/mask.js';
 import { code, fields, table, text, type Block } from '../render/reply.js';
@@ -80,14 +80,21 @@ export function maskTrace(t: S.DebugLogDetail): MaskedTrace {
 
 /** Bytes of payload a trace holds (what deleting it loses). */
 export const traceSize = (t: S.DebugLogDetail): number =>
-  PAYLOADS.reduce((n, [f]) => n + Buffer.byteLength(t[f] ?? ''), 0) + Buffer.byteLength(t.requestHeaders ?? '') + Buffer.byteLength(t.responseHeaders ?? '');
+  PAYLOADS.reduce((n, [f]) => n + Buffer.byteLength(t[f] ?? ''), 0) +
+  Buffer.byteLength(t.requestHeaders ?? '') +
+  Buffer.byteLength(t.responseHeaders ?? '');
 
 export const describeTrace = (t: S.DebugLogDetail, now: number): string =>
   `captured ${formatTimestamp(t.createdAt, now)} UTC, HTTP ${t.responseStatus ?? 'none (failed)'}, ${formatBytes(traceSize(t))} of headers and payloads`;
 
-const clip = (s: string): string => (s.length > PAYLOAD_CHARS ? `${s.slice(0, PAYLOAD_CHARS)}\n… (${s.length - PAYLOAD_CHARS} more characters)` : s);
+const clip = (s: string): string =>
+  s.length > PAYLOAD_CHARS ? `${s.slice(0, PAYLOAD_CHARS)}\n… (${s.length - PAYLOAD_CHARS} more characters)` : s;
 
-const headerTable = (h: Record<string, string>): Block => table(['header', 'value'], Object.entries(h).map(([k, v]) => [k, v]));
+const headerTable = (h: Record<string, string>): Block =>
+  table(
+    ['header', 'value'],
+    Object.entries(h).map(([k, v]) => [k, v]),
+  );
 
 /** The readable form: fields, headers as tables, payloads as (cut) JSON. */
 export function traceBlocks(m: MaskedTrace, now: number): Block[] {

@@ -60,7 +60,11 @@ export const debugStatus = defineCommand({
 });
 
 /** Names in a filter that Plexus does not know (a typo would silently trace nothing). */
-async function unknownNames(ctx: RunContext<unknown>, what: 'providers' | 'keys' | 'aliases', names: string[] | undefined): Promise<string[]> {
+async function unknownNames(
+  ctx: RunContext<unknown>,
+  what: 'providers' | 'keys' | 'aliases',
+  names: string[] | undefined,
+): Promise<string[]> {
   if (!names || names.length === 0) return [];
   const schema: z.ZodType<{ name: string }[]> =
     what === 'providers' ? S.providerListSchema : what === 'keys' ? S.apiKeyListSchema : S.aliasListSchema;
@@ -94,7 +98,9 @@ export const debugOn = defineCommand({
       ...(await unknownNames(ctx, 'aliases', aliases)),
     ];
     if (unknown.length > 0) {
-      throw new BotError('INVALID_ARGS', `Plexus has no ${unknown.join(', no ')}. Nothing was changed.`, { hints: ['`providers list`, `keys list` and `aliases list` show the names.'] });
+      throw new BotError('INVALID_ARGS', `Plexus has no ${unknown.join(', no ')}. Nothing was changed.`, {
+        hints: ['`providers list`, `keys list` and `aliases list` show the names.'],
+      });
     }
     return patchDebug(ctx, { enabled: true, providers: filterValue(providers), keys: filterValue(keys), aliases: filterValue(aliases) });
   },
@@ -120,7 +126,11 @@ async function patchDebug(ctx: RunContext<unknown>, body: Record<string, unknown
   return reply({
     title: `Debug tracing: ${view(after).tracing}`,
     severity: 'success',
-    blocks: [diffBlock(view(before), view(after), [], 'Nothing changed: tracing was already set this way.'), context(IN_MEMORY), byActor(ctx.actor)],
+    blocks: [
+      diffBlock(view(before), view(after), [], 'Nothing changed: tracing was already set this way.'),
+      context(IN_MEMORY),
+      byActor(ctx.actor),
+    ],
   });
 }
 
@@ -134,7 +144,11 @@ export const debugToggleSelf = defineCommand({
   calls: [{ method: 'POST', path: TOGGLE }],
   run: async (ctx) => {
     const { key, enabled } = ctx.args;
-    const res = await ctx.deps.plexus.request('POST', TOGGLE, { query: { keyName: key }, body: { enabled }, schema: S.debugToggleResultSchema });
+    const res = await ctx.deps.plexus.request('POST', TOGGLE, {
+      query: { keyName: key },
+      body: { enabled },
+      schema: S.debugToggleResultSchema,
+    });
     const effective = res.enabled ?? enabled;
     const note =
       !enabled && effective
@@ -180,7 +194,11 @@ export const debugLogs = defineCommand({
         page.data.length > 0
           ? table(
               ['captured', 'request', { header: 'HTTP', align: 'right' }],
-              page.data.map((l) => [formatTimestamp(l.createdAt, now), l.requestId, l.responseStatus == null ? 'failed' : String(l.responseStatus)]),
+              page.data.map((l) => [
+                formatTimestamp(l.createdAt, now),
+                l.requestId,
+                l.responseStatus == null ? 'failed' : String(l.responseStatus),
+              ]),
             )
           : text('No traces captured. `debug on` starts tracing.'),
         footer,
@@ -190,7 +208,8 @@ export const debugLogs = defineCommand({
   },
 });
 
-const getTrace = (ctx: RunContext<unknown>, id: string) => ctx.deps.plexus.request('GET', mgmtPath('debug', 'logs', id), { schema: S.debugLogDetailSchema });
+const getTrace = (ctx: RunContext<unknown>, id: string) =>
+  ctx.deps.plexus.request('GET', mgmtPath('debug', 'logs', id), { schema: S.debugLogDetailSchema });
 
 /** The full trace of what the user named (`latest`, an id, or a prefix). */
 async function findTrace(ctx: RunContext<unknown>, requestId: string): Promise<S.DebugLogDetail> {
@@ -221,11 +240,20 @@ export const debugLog = defineCommand({
   ],
   run: async (ctx) => {
     const masked = maskTrace(await findTrace(ctx, ctx.args.requestId));
-    if (ctx.json) return { ...jsonReply(`Debug trace ${masked.requestId}`, masked, { keepFields: ['requestHeaders', 'responseHeaders'] }), private: true };
+    if (ctx.json)
+      return {
+        ...jsonReply(`Debug trace ${masked.requestId}`, masked, { keepFields: ['requestHeaders', 'responseHeaders'] }),
+        private: true,
+      };
     return reply({
       title: `Debug trace ${masked.requestId}`,
       private: true,
-      blocks: [...traceBlocks(masked, ctx.deps.clock.now()), context(`Payloads longer than ${PAYLOAD_CHARS} characters are cut; \`--json\` shows them whole. Secret fields and credentials are masked.`)],
+      blocks: [
+        ...traceBlocks(masked, ctx.deps.clock.now()),
+        context(
+          `Payloads longer than ${PAYLOAD_CHARS} characters are cut; \`--json\` shows them whole. Secret fields and credentials are masked.`,
+        ),
+      ],
     });
   },
 });
@@ -247,18 +275,25 @@ export const debugDelete = defineCommand({
     const t = await findTrace(ctx, ctx.args.requestId);
     // Pin the trace shown: `latest` or a prefix must not mean another one by the time the user confirms.
     return {
-      lines: [`The trace of request \`${t.requestId}\` will be deleted (${describeTrace(t, ctx.deps.clock.now())}). Its usage record stays.`],
+      lines: [
+        `The trace of request \`${t.requestId}\` will be deleted (${describeTrace(t, ctx.deps.clock.now())}). Its usage record stays.`,
+      ],
       plan: { requestId: t.requestId },
     };
   },
   run: async (ctx) => {
     const t = await findTrace(ctx, ctx.plan?.requestId ?? ctx.args.requestId);
     await ctx.deps.plexus.request('DELETE', mgmtPath('debug', 'logs', t.requestId), { schema: S.successSchema });
-    return reply({ title: 'Debug trace deleted', severity: 'success', blocks: [text(`\`${t.requestId}\`: ${describeTrace(t, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Debug trace deleted',
+      severity: 'success',
+      blocks: [text(`\`${t.requestId}\`: ${describeTrace(t, ctx.deps.clock.now())}`), byActor(ctx.actor)],
+    });
   },
 });
 
-const traceCount = async (ctx: RunContext<unknown>) => (await ctx.deps.plexus.request('GET', LOGS, { query: { limit: 1, offset: 0 }, schema: S.debugLogPageSchema })).total;
+const traceCount = async (ctx: RunContext<unknown>) =>
+  (await ctx.deps.plexus.request('GET', LOGS, { query: { limit: 1, offset: 0 }, schema: S.debugLogPageSchema })).total;
 
 export const debugClear = defineCommand({
   words: ['debug', 'clear'],
@@ -272,12 +307,22 @@ export const debugClear = defineCommand({
   ],
   describeRisk: async (ctx) => {
     const n = await traceCount(ctx);
-    return { lines: [n === 0 ? 'There are no captured traces: nothing will be lost.' : `All ${plural(n, 'captured trace')} will be deleted, with their headers and payloads. Usage records stay.`] };
+    return {
+      lines: [
+        n === 0
+          ? 'There are no captured traces: nothing will be lost.'
+          : `All ${plural(n, 'captured trace')} will be deleted, with their headers and payloads. Usage records stay.`,
+      ],
+    };
   },
   run: async (ctx) => {
     const n = await traceCount(ctx);
     await ctx.deps.plexus.request('DELETE', LOGS, { schema: S.successSchema });
-    return reply({ title: 'Debug traces cleared', severity: 'success', blocks: [text(`${plural(n, 'trace')} deleted.`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Debug traces cleared',
+      severity: 'success',
+      blocks: [text(`${plural(n, 'trace')} deleted.`), byActor(ctx.actor)],
+    });
   },
 });
 

@@ -1,11 +1,10 @@
 import { isSecretField } from '../render/mask.js';
-import { type Block } from '../render/reply.js';
+import type { Block } from '../render/reply.js';
 import { changeBlock, showValue } from './changes.js';
 import { isRecord } from '../base/is-record.js';
 
 const MAX_LINES = 30;
 const MAX_DEPTH = 4;
-
 
 const UNSET = Symbol('unset');
 type Change = [path: string, before: unknown, after: unknown];
@@ -47,7 +46,11 @@ export function diffLines(before: unknown, after: unknown, skip: readonly string
       // Two short secrets both mask to "••••": say that it changed all the same.
       return `${p}: ${was} → ${now}${was === now ? ' (changed)' : ''}`;
     });
-  if (lines.length > MAX_LINES) return [...lines.slice(0, MAX_LINES), `… and ${lines.length - MAX_LINES} more changes (\`--json\` on the get command shows all fields)`];
+  if (lines.length > MAX_LINES)
+    return [
+      ...lines.slice(0, MAX_LINES),
+      `… and ${lines.length - MAX_LINES} more changes (\`--json\` on the get command shows all fields)`,
+    ];
   return lines;
 }
 

@@ -25,7 +25,10 @@ export const digestList = defineCommand({
     if (list.length === 0) {
       return reply({
         title: 'Digests',
-        blocks: [text('No digest is scheduled. Add a `digests:` list to plexus-bot.yml (name, schedule, timezone, range, channels).'), context('`digest now daily` shows what a daily digest would say.')],
+        blocks: [
+          text('No digest is scheduled. Add a `digests:` list to plexus-bot.yml (name, schedule, timezone, range, channels).'),
+          context('`digest now daily` shows what a daily digest would say.'),
+        ],
       });
     }
     const now = ctx.deps.clock.now();

@@ -43,7 +43,12 @@ export const errorsList = defineCommand({
         page.data.length > 0
           ? table(
               ['time', 'key', 'request', 'error'],
-              page.data.map((e) => [formatTimestamp(e.date ?? e.createdAt, now), e.apiKey ?? DASH, (e.requestId ?? DASH).slice(0, 8), oneLine(e.errorMessage, 90)]),
+              page.data.map((e) => [
+                formatTimestamp(e.date ?? e.createdAt, now),
+                e.apiKey ?? DASH,
+                (e.requestId ?? DASH).slice(0, 8),
+                oneLine(e.errorMessage, 90),
+              ]),
             )
           : text('No inference errors recorded.'),
         footer,
@@ -82,13 +87,22 @@ export const errorsDelete = defineCommand({
     const e = await findRecord(errorSource(ctx), ctx.args.requestId);
     // Pin the record shown: `latest` or a prefix must not mean another one by the time the user confirms.
     const requestId = e.requestId ?? ctx.args.requestId;
-    return { lines: [`The error of request \`${requestId}\` will be deleted, with its stack and details: ${describeError(e, ctx.deps.clock.now())}.`], plan: { requestId } };
+    return {
+      lines: [
+        `The error of request \`${requestId}\` will be deleted, with its stack and details: ${describeError(e, ctx.deps.clock.now())}.`,
+      ],
+      plan: { requestId },
+    };
   },
   run: async (ctx) => {
     const e = await findRecord(errorSource(ctx), ctx.plan?.requestId ?? ctx.args.requestId);
     const id = e.requestId ?? ctx.args.requestId;
     await ctx.deps.plexus.request('DELETE', mgmtPath('errors', id), { schema: S.successSchema });
-    return reply({ title: 'Error deleted', severity: 'success', blocks: [text(`\`${id}\`: ${describeError(e, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Error deleted',
+      severity: 'success',
+      blocks: [text(`\`${id}\`: ${describeError(e, ctx.deps.clock.now())}`), byActor(ctx.actor)],
+    });
   },
 });
 
@@ -109,12 +123,20 @@ export const errorsClear = defineCommand({
   describeRisk: async (ctx) => {
     const n = await errorCount(ctx);
     if (n === 0) return { lines: ['There are no recorded errors: nothing will be lost.'] };
-    return { lines: [`All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the failed requests stay.`] };
+    return {
+      lines: [
+        `All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the failed requests stay.`,
+      ],
+    };
   },
   run: async (ctx) => {
     const n = await errorCount(ctx);
     await ctx.deps.plexus.request('DELETE', ERRORS, { schema: S.successSchema });
-    return reply({ title: 'Errors cleared', severity: 'success', blocks: [text(`${plural(n, 'recorded error')} deleted.`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Errors cleared',
+      severity: 'success',
+      blocks: [text(`${plural(n, 'recorded error')} deleted.`), byActor(ctx.actor)],
+    });
   },
 });
 

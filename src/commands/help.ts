@@ -28,7 +28,11 @@ function hiddenNote(hidden: Command[], granted: Tier | null): Reply['blocks'] {
   if (hidden.length === 0) return [];
   const needed = TIERS.filter((t) => hidden.some((c) => c.tier === t) && (granted === null || tierRank(t) > tierRank(granted)));
   const n = hidden.length;
-  return [context(`${n} more command${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} ${needed.length > 0 ? `the ${needed.join(' or ')} tier` : 'a higher tier'}, which you do not have here.`)];
+  return [
+    context(
+      `${n} more command${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} ${needed.length > 0 ? `the ${needed.join(' or ')} tier` : 'a higher tier'}, which you do not have here.`,
+    ),
+  ];
 }
 
 function overview(commands: readonly Command[], can: (c: Command) => boolean, granted: Tier | null): Reply {
@@ -36,7 +40,11 @@ function overview(commands: readonly Command[], can: (c: Command) => boolean, gr
   if (allowed.length === 0) {
     return reply({
       title: 'Plexus commands',
-      blocks: [text('You cannot run any command here. An admin grants a tier for this channel in the bot config file (plexus-bot.yml, `access:`).')],
+      blocks: [
+        text(
+          'You cannot run any command here. An admin grants a tier for this channel in the bot config file (plexus-bot.yml, `access:`).',
+        ),
+      ],
     });
   }
   const areas = byArea(allowed);
@@ -46,7 +54,10 @@ function overview(commands: readonly Command[], can: (c: Command) => boolean, gr
       text(`You have the ${granted ?? 'read'} tier here: ${allowed.length} commands in ${areas.size} areas.`),
       fields([...areas.entries()].map(([area, cs]) => ({ label: area, value: cs.map(action).join(', ') }))),
       context(MORE_HELP),
-      ...hiddenNote(commands.filter((c) => !can(c)), granted),
+      ...hiddenNote(
+        commands.filter((c) => !can(c)),
+        granted,
+      ),
     ],
   });
 }
@@ -65,7 +76,13 @@ function detail(c: Command, allowed: boolean): Reply {
       fields([
         { label: 'Usage', value: usageLine(c) },
         { label: 'Tier', value: tierText(c) },
-        { label: 'API call', value: c.calls.length > 0 ? c.calls.map((k) => `${k.method} ${k.path}${k.tier && k.tier !== c.tier ? ` (${k.tier})` : ''}`).join(', ') : 'none' },
+        {
+          label: 'API call',
+          value:
+            c.calls.length > 0
+              ? c.calls.map((k) => `${k.method} ${k.path}${k.tier && k.tier !== c.tier ? ` (${k.tier})` : ''}`).join(', ')
+              : 'none',
+        },
         ...(c.example ? [{ label: 'Example', value: c.example }] : []),
       ]),
       ...(allowed ? [] : [context(`You cannot run this here: it needs the ${c.tier} tier.`)]),
@@ -81,8 +98,13 @@ function areaHelp(area: string, inArea: Command[], can: (c: Command) => boolean,
       visible.length > 0
         ? fields(visible.map((c) => ({ label: `${c.name} (${tierTag(c)})`, value: `${c.summary}\ne.g. ${c.example ?? c.name}` })))
         : text(`You cannot run any \`${area}\` command here.`),
-      ...(visible.length > 0 ? [context('`help <area> <action>` shows the usage and API calls. Tier `+`: some uses need more; `P`: answered privately.')] : []),
-      ...hiddenNote(inArea.filter((c) => !can(c)), granted),
+      ...(visible.length > 0
+        ? [context('`help <area> <action>` shows the usage and API calls. Tier `+`: some uses need more; `P`: answered privately.')]
+        : []),
+      ...hiddenNote(
+        inArea.filter((c) => !can(c)),
+        granted,
+      ),
     ],
   });
 }
@@ -107,7 +129,9 @@ export const help = defineCommand({
     const allowed = commands.filter(can);
     const close = closestCommands(allowed.length > 0 ? allowed : commands, words);
     throw new BotError('UNKNOWN_COMMAND', `No help for \`${topic.trim()}\`.`, {
-      hints: [close.length > 0 ? `Closest: ${close.map((c) => `\`${c.name}\``).join(', ')}` : 'Type `help` to list every command you may run.'],
+      hints: [
+        close.length > 0 ? `Closest: ${close.map((c) => `\`${c.name}\``).join(', ')}` : 'Type `help` to list every command you may run.',
+      ],
     });
   },
 });

@@ -11,7 +11,8 @@ export const keyPath = (name: string) => mgmtPath('keys', name);
 
 export const joinOr = (l: readonly string[] | undefined | null): string => (l && l.length > 0 ? l.join(', ') : DASH);
 
-export const getKey = (ctx: RunContext<unknown>, name: string) => ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema });
+export const getKey = (ctx: RunContext<unknown>, name: string) =>
+  ctx.deps.plexus.request('GET', keyPath(name), { schema: S.apiKeyConfigSchema });
 
 export const findKey = (ctx: RunContext<unknown>, name: string): Promise<S.ApiKeyConfig | null> => orNull(getKey(ctx, name));
 

@@ -34,14 +34,19 @@ export const keysRotate = defineCommand({
   },
   run: async (ctx) => {
     const { name } = ctx.args;
-    const res = await ctx.deps.plexus.request('POST', mgmtPath('self', 'rotate'), { query: { keyName: name }, schema: S.rotateResultSchema });
+    const res = await ctx.deps.plexus.request('POST', mgmtPath('self', 'rotate'), {
+      query: { keyName: name },
+      schema: S.rotateResultSchema,
+    });
     return reply({
       title: `Key ${res.keyName} rotated`,
       severity: 'success',
       private: true,
       blocks: [
         fields([{ label: 'New secret (shown once)', value: res.secret }]),
-        context('Store it now and give it to the clients of this key: the old secret is already refused, and `keys get` masks the new one.'),
+        context(
+          'Store it now and give it to the clients of this key: the old secret is already refused, and `keys get` masks the new one.',
+        ),
         byActor(ctx.actor),
       ],
     });
@@ -68,7 +73,9 @@ export const keysDisable = defineCommand({
       if (!isPlexusHttpError(e) || e.status !== 400 || !/time-bound/i.test(e.message)) throw e;
       // Plexus refuses keys without an expiry; the user needs its reason and the way out.
       throw new BotError('UPSTREAM_HTTP', `Plexus refused: ${e.message}. Nothing was changed.`, {
-        hints: [`\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` to lock out whoever holds the current secret.`],
+        hints: [
+          `\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` to lock out whoever holds the current secret.`,
+        ],
       });
     }
     const k = await getKey(ctx, name);
@@ -77,7 +84,9 @@ export const keysDisable = defineCommand({
       title: `Key ${name} disabled`,
       severity: 'success',
       blocks: [
-        text(`Requests with \`${name}\` are refused from now on${k.expiresAt != null ? ` (it would have expired ${formatRelative(k.expiresAt, now)})` : ''}.`),
+        text(
+          `Requests with \`${name}\` are refused from now on${k.expiresAt != null ? ` (it would have expired ${formatRelative(k.expiresAt, now)})` : ''}.`,
+        ),
         byActor(ctx.actor),
       ],
     });

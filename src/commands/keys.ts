@@ -35,7 +35,12 @@ export const keysList = defineCommand({
     return reply({
       title: `Keys (${keys.length})`,
       blocks: keys.length
-        ? [table(['name', 'comment', 'quotas', 'secret'], keys.map((k) => [k.name, k.comment ?? DASH, joinOr(k.quotas), typeof k.secret === 'string' ? maskSecret(k.secret) : DASH]))]
+        ? [
+            table(
+              ['name', 'comment', 'quotas', 'secret'],
+              keys.map((k) => [k.name, k.comment ?? DASH, joinOr(k.quotas), typeof k.secret === 'string' ? maskSecret(k.secret) : DASH]),
+            ),
+          ]
         : [text('No inference keys exist.')],
     });
   },
@@ -132,7 +137,11 @@ export const keysGet = defineCommand({
     if (ctx.json) return jsonReply(`Key ${ctx.args.name}`, k);
     const now = ctx.deps.clock.now();
     const state = k.disabledAt != null ? 'disabled' : k.expiresAt != null && k.expiresAt <= now ? 'expired' : 'active';
-    return reply({ title: `Key ${ctx.args.name} (${state})`, severity: state === 'active' ? 'info' : 'warning', blocks: [fields(keyFields(k, now)), context('`quota status <key>` shows what it has used.')] });
+    return reply({
+      title: `Key ${ctx.args.name} (${state})`,
+      severity: state === 'active' ? 'info' : 'warning',
+      blocks: [fields(keyFields(k, now)), context('`quota status <key>` shows what it has used.')],
+    });
   },
 });
 
@@ -150,11 +159,15 @@ const SPEC: FieldSpec = {
 const SET_SPEC: FieldSpec = { secret: z.string().min(1, { error: 'expected the secret' }), ...SPEC, expiresInMinutes: int({ min: 1 }) };
 
 /** A key body as Plexus should get it: no nulls (a `quota: null` is stored as a quota named "null"). */
-const withoutNulls = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined));
+const withoutNulls = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined));
 
 const withoutName = ({ name: _n, ...k }: S.ApiKeyConfig) => k;
 
-const SET_ARGS = `<name> secret=... [${Object.keys(SET_SPEC).filter((f) => f !== 'secret').map((f) => `${f}=`).join(' ')}] [{json}]`;
+const SET_ARGS = `<name> secret=... [${Object.keys(SET_SPEC)
+  .filter((f) => f !== 'secret')
+  .map((f) => `${f}=`)
+  .join(' ')}] [{json}]`;
 const STRONG = 24;
 
 export const keysSet = defineCommand({
@@ -176,9 +189,21 @@ export const keysSet = defineCommand({
     const { name } = ctx.args;
     const body = withoutNulls(ctx.args.fields.body);
     if (typeof body.secret !== 'string') {
-      throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', { hints: [`Usage: ${usage}`, 'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).'] });
+      throw new BotError('INVALID_ARGS', '`keys set`: missing secret=.', {
+        hints: [
+          `Usage: ${usage}`,
+          'To have a strong secret generated instead, use `keys create <name>` (or `keys rotate <name>` for an existing key).',
+        ],
+      });
     }
-    const weak = body.secret.length < STRONG ? [context(`This secret has only ${body.secret.length} characters; \`keys rotate ${name}\` replaces it with a generated 192-bit one.`)] : [];
+    const weak =
+      body.secret.length < STRONG
+        ? [
+            context(
+              `This secret has only ${body.secret.length} characters; \`keys rotate ${name}\` replaces it with a generated 192-bit one.`,
+            ),
+          ]
+        : [];
     return setRecord(ctx, {
       title: `Key ${name}`,
       read: () => getKey(ctx, name),
@@ -228,7 +253,9 @@ export const keysPatch = defineCommand({
     const { name } = ctx.args;
     const body = withoutNulls(ctx.args.fields.body);
     if (Object.keys(body).length === 0) {
-      throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', { hints: [`Usage: ${usage}`] });
+      throw new BotError('INVALID_ARGS', '`keys patch`: nothing to change: give at least one field, e.g. comment="CI runner".', {
+        hints: [`Usage: ${usage}`],
+      });
     }
     return patchRecord(ctx, {
       title: `Key ${name}`,

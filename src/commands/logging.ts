@@ -16,8 +16,14 @@ const RESET = mgmtPath('logs', 'reset');
 /** Plexus' (winston) levels, most to least severe. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] as const;
 
-const levelArg = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }));
-const ephemeralNote = (l: S.LoggingLevel) => context(`In memory only: Plexus starts at ${l.startupLevel ?? 'its startup level'} again after a restart. \`logging reset\` goes back now.`);
+const levelArg = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }),
+);
+const ephemeralNote = (l: S.LoggingLevel) =>
+  context(
+    `In memory only: Plexus starts at ${l.startupLevel ?? 'its startup level'} again after a restart. \`logging reset\` goes back now.`,
+  );
 const moduleText = (m: readonly string[]) => (m.length > 0 ? m.join(', ') : 'all modules (no filter)');
 
 export const loggingLevel = defineCommand({
@@ -52,7 +58,11 @@ export const loggingLevel = defineCommand({
     return reply({
       title: 'Log level changed',
       severity: 'success',
-      blocks: [text(before.level === after.level ? `level: ${after.level} (unchanged)` : `level: ${before.level} → ${after.level}`), ephemeralNote(after), byActor(ctx.actor)],
+      blocks: [
+        text(before.level === after.level ? `level: ${after.level} (unchanged)` : `level: ${before.level} → ${after.level}`),
+        ephemeralNote(after),
+        byActor(ctx.actor),
+      ],
     });
   },
 });
@@ -73,7 +83,14 @@ export const loggingReset = defineCommand({
     return reply({
       title: 'Log level reset',
       severity: 'success',
-      blocks: [text(before.level === after.level ? `level: ${after.level} (already the startup level)` : `level: ${before.level} → ${after.level} (startup level)`), byActor(ctx.actor)],
+      blocks: [
+        text(
+          before.level === after.level
+            ? `level: ${after.level} (already the startup level)`
+            : `level: ${before.level} → ${after.level} (startup level)`,
+        ),
+        byActor(ctx.actor),
+      ],
     });
   },
 });
@@ -94,10 +111,20 @@ export const loggingModules = defineCommand({
     const before = await ctx.deps.plexus.request('GET', MODULES, { schema: S.loggingModulesSchema });
     if (ctx.args.modules === undefined) {
       if (ctx.json) return jsonReply('Log modules', before);
-      return reply({ title: 'Log module filter', blocks: [text(moduleText(before.modules)), context('Set it with `logging modules modules=router,cooldown-manager`; `logging modules clear` removes it.')] });
+      return reply({
+        title: 'Log module filter',
+        blocks: [
+          text(moduleText(before.modules)),
+          context('Set it with `logging modules modules=router,cooldown-manager`; `logging modules clear` removes it.'),
+        ],
+      });
     }
     const after = await ctx.deps.plexus.request('PUT', MODULES, { body: { modules: ctx.args.modules }, schema: S.loggingModulesSchema });
-    return reply({ title: 'Log module filter changed', severity: 'success', blocks: [text(`modules: ${moduleText(before.modules)} → ${moduleText(after.modules)}`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Log module filter changed',
+      severity: 'success',
+      blocks: [text(`modules: ${moduleText(before.modules)} → ${moduleText(after.modules)}`), byActor(ctx.actor)],
+    });
   },
 });
 
@@ -114,7 +141,10 @@ export const loggingModulesClear = defineCommand({
   run: async (ctx) => {
     const before = await ctx.deps.plexus.request('GET', MODULES, { schema: S.loggingModulesSchema });
     const after = await ctx.deps.plexus.request('DELETE', MODULES, { schema: S.loggingModulesSchema });
-    const change = before.modules.length === 0 ? 'No module filter was set; every module logs.' : `modules: ${moduleText(before.modules)} → ${moduleText(after.modules)}`;
+    const change =
+      before.modules.length === 0
+        ? 'No module filter was set; every module logs.'
+        : `modules: ${moduleText(before.modules)} → ${moduleText(after.modules)}`;
     return reply({ title: 'Log module filter cleared', severity: 'success', blocks: [text(change), byActor(ctx.actor)] });
   },
 });
@@ -131,7 +161,12 @@ export const LOG_COUNT_CALLS: ApiCall[] = [
 export async function logCounts(ctx: { deps: { plexus: PlexusApi } }) {
   const total = (path: string) =>
     ctx.deps.plexus.request('GET', path, { query: { limit: 1 }, schema: S.pageTotalSchema }).then((p) => p.total ?? null);
-  const [usage, errors, debug, mcp] = await Promise.all([total(mgmtPath('usage')), total(mgmtPath('errors')), total(mgmtPath('debug', 'logs')), total(mgmtPath('mcp-logs'))]);
+  const [usage, errors, debug, mcp] = await Promise.all([
+    total(mgmtPath('usage')),
+    total(mgmtPath('errors')),
+    total(mgmtPath('debug', 'logs')),
+    total(mgmtPath('mcp-logs')),
+  ]);
   return { usage, errors, debug, mcp };
 }
 
@@ -160,7 +195,9 @@ export const logsReset = defineCommand({
       title: 'Logs reset',
       severity: 'success',
       blocks: [
-        text(`Deleted ${countText(c.usage, 'usage records')}, ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`),
+        text(
+          `Deleted ${countText(c.usage, 'usage records')}, ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
+        ),
         ...(res.message ? [context(res.message)] : []),
         byActor(ctx.actor),
       ],

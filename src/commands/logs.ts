@@ -31,7 +31,11 @@ export function logLineOf(ev: EventSourceMessage): LogLine | undefined {
     const v = JSON.parse(ev.data) as unknown;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const o = maskDeep(v as Record<string, unknown>);
-      return { ...o, level: typeof o.level === 'string' ? o.level : 'info', message: typeof o.message === 'string' ? o.message : JSON.stringify(o.message ?? '') };
+      return {
+        ...o,
+        level: typeof o.level === 'string' ? o.level : 'info',
+        message: typeof o.message === 'string' ? o.message : JSON.stringify(o.message ?? ''),
+      };
     }
   } catch {
     // not JSON: show the text as it came
@@ -46,7 +50,9 @@ export function formatLogLine(l: LogLine): string {
   const extra = Object.entries(rest)
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
     .map(([k, v]) => `${k}=${String(v)}`);
-  const line = [time, level.toUpperCase().padEnd(5), module ? `[${module}]` : '', message.replace(/\s+/g, ' '), ...extra].filter(Boolean).join(' ');
+  const line = [time, level.toUpperCase().padEnd(5), module ? `[${module}]` : '', message.replace(/\s+/g, ' '), ...extra]
+    .filter(Boolean)
+    .join(' ');
   return maskTokenPatterns(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line);
 }
 
@@ -90,9 +96,11 @@ export const logsTail = defineCommand({
       if (pending.length === 0 || ctx.json) return;
       const batch = pending;
       pending = [];
-      posting = posting.then(() => ctx.progress(reply({ blocks: [code(batch.join('\n'))] }))).catch((e: unknown) => {
-        ctx.deps.logger.warn({ err: e }, 'posting log lines failed');
-      });
+      posting = posting
+        .then(() => ctx.progress(reply({ blocks: [code(batch.join('\n'))] })))
+        .catch((e: unknown) => {
+          ctx.deps.logger.warn({ err: e }, 'posting log lines failed');
+        });
     };
     const parser = createParser({
       maxBufferSize: 1024 * 1024,
@@ -126,22 +134,34 @@ export const logsTail = defineCommand({
     }
     const took = (clock.now() - started) / 1000;
     const tookText = `${formatNumber(took, 1)} s`;
-    if (ctx.json) return jsonReply(`Log lines (${received.length})`, { lines: received, seconds: Number(took.toFixed(1)), ended: broken ? 'broken' : end });
+    if (ctx.json)
+      return jsonReply(`Log lines (${received.length})`, {
+        lines: received,
+        seconds: Number(took.toFixed(1)),
+        ended: broken ? 'broken' : end,
+      });
     const filter = level ? ` at ${level} or worse` : '';
     if (received.length === 0) {
       return reply({
         title: 'Logs: no new log lines',
         blocks: [
           text(`No new log lines${filter} in ${tookText}${end === 'closed' ? ' (Plexus closed the stream)' : ''}.`),
-          context('Only new lines are streamed, at or above the server\'s log level: `logging level` shows it.'),
+          context("Only new lines are streamed, at or above the server's log level: `logging level` shows it."),
         ],
       });
     }
-    const why: Record<End, string> = { time: `the ${seconds} s were up`, lines: `the limit of ${maxLines} lines was reached`, closed: 'Plexus closed the stream' };
+    const why: Record<End, string> = {
+      time: `the ${seconds} s were up`,
+      lines: `the limit of ${maxLines} lines was reached`,
+      closed: 'Plexus closed the stream',
+    };
     const out: Reply = reply({
       title: `Logs: ${formatNumber(received.length)} line${received.length === 1 ? '' : 's'} in ${tookText}`,
       severity: broken ? 'warning' : 'info',
-      blocks: [text(broken ? `The stream broke: ${broken}` : `Stopped because ${why[end]}.`), context(`\`logs tail seconds=${seconds} lines=${maxLines}${level ? ` level=${level}` : ''}\` follows it again.`)],
+      blocks: [
+        text(broken ? `The stream broke: ${broken}` : `Stopped because ${why[end]}.`),
+        context(`\`logs tail seconds=${seconds} lines=${maxLines}${level ? ` level=${level}` : ''}\` follows it again.`),
+      ],
     });
     return out;
   },

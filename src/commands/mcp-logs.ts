@@ -15,7 +15,10 @@ const MAX_PAGES = 20;
 const timeOf = (l: S.McpLogRecord): number => (l.start_time != null ? l.start_time : toEpochMs(l.created_at));
 
 /** Visits MCP log records page by page until `visit` returns true or the scan limit is reached. */
-async function scan(ctx: RunContext<unknown>, visit: (l: S.McpLogRecord) => boolean): Promise<{ total: number; seen: number; complete: boolean }> {
+async function scan(
+  ctx: RunContext<unknown>,
+  visit: (l: S.McpLogRecord) => boolean,
+): Promise<{ total: number; seen: number; complete: boolean }> {
   let offset = 0;
   let total = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -81,8 +84,14 @@ export const mcpLogsPrune = defineCommand({
       if (timeOf(l) < cutoff) older++;
       return false;
     });
-    const count = res.complete ? plural(older, 'MCP call record') : `at least ${plural(older, 'MCP call record')} (of ${formatNumber(res.total)}; only the newest ${formatNumber(res.seen)} were counted)`;
-    return { lines: [`${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ${formatNumber(res.total - older)} newer stay.`] };
+    const count = res.complete
+      ? plural(older, 'MCP call record')
+      : `at least ${plural(older, 'MCP call record')} (of ${formatNumber(res.total)}; only the newest ${formatNumber(res.seen)} were counted)`;
+    return {
+      lines: [
+        `${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ${formatNumber(res.total - older)} newer stay.`,
+      ],
+    };
   },
   run: async (ctx) => {
     const total = async () => (await ctx.deps.plexus.request('GET', LOGS, { query: { limit: 1 }, schema: S.mcpLogPageSchema })).total;

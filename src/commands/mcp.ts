@@ -34,7 +34,9 @@ function where(s: S.McpServerConfig): string {
 
 function auth(s: S.McpServerConfig): string {
   const headers = Object.keys(s.headers ?? {});
-  const parts = [s.auth_scheme ?? null, headers.length > 0 ? `headers: ${headers.join(', ')}` : null].filter((p): p is string => p !== null);
+  const parts = [s.auth_scheme ?? null, headers.length > 0 ? `headers: ${headers.join(', ')}` : null].filter(
+    (p): p is string => p !== null,
+  );
   return parts.join('; ') || 'none';
 }
 
@@ -78,7 +80,9 @@ export const mcpSet = defineCommand({
   // Known fields are typed so name=value pairs coerce; anything else goes to Plexus, which validates it.
   args: z
     .looseObject({
-      name: word('<name>').regex(SERVER_NAME, { error: 'a server name is 2–63 characters: lowercase letters, digits, - and _, starting with a letter or digit' }),
+      name: word('<name>').regex(SERVER_NAME, {
+        error: 'a server name is 2–63 characters: lowercase letters, digits, - and _, starting with a letter or digit',
+      }),
       upstream_url: z.string().optional(),
       mode: z.enum(['remote', 'local_http'], { error: 'expected remote or local_http' }).optional(),
       launcher: z.string().optional(),
@@ -90,7 +94,9 @@ export const mcpSet = defineCommand({
       rate_limit_cooldown_ms: int({ min: 0 }).optional(),
       quota_cooldown_ms: int({ min: 0 }).optional(),
     })
-    .refine((a) => Object.keys(defined(a)).length > 1, { error: 'give the server definition as a JSON body, e.g. {"upstream_url":"https://…"}' }),
+    .refine((a) => Object.keys(defined(a)).length > 1, {
+      error: 'give the server definition as a JSON body, e.g. {"upstream_url":"https://…"}',
+    }),
   calls: [
     { method: 'GET', path: SERVER_TEMPLATE },
     { method: 'PUT', path: SERVER_TEMPLATE },
@@ -157,11 +163,19 @@ export const mcpLogs = defineCommand({
   usage: '[limit= offset= server= key=]',
   example: 'mcp logs limit=10 server=github',
   tier: 'read',
-  args: args({ limit: int({ min: 1, max: 200 }).default(20), offset: int({ min: 0 }).default(0), server: word('server').optional(), key: word('key').optional() }),
+  args: args({
+    limit: int({ min: 1, max: 200 }).default(20),
+    offset: int({ min: 0 }).default(0),
+    server: word('server').optional(),
+    key: word('key').optional(),
+  }),
   calls: [{ method: 'GET', path: LOGS }],
   run: async (ctx) => {
     const { limit, offset, server, key } = ctx.args;
-    const page = await ctx.deps.plexus.request('GET', LOGS, { query: { limit, offset, serverName: server, apiKey: key }, schema: S.mcpLogPageSchema });
+    const page = await ctx.deps.plexus.request('GET', LOGS, {
+      query: { limit, offset, serverName: server, apiKey: key },
+      schema: S.mcpLogPageSchema,
+    });
     const footer = pageFooter(ctx.line, { limit, offset, shown: page.data.length, total: page.total });
     if (ctx.json) {
       const out = jsonReply('MCP calls', page.data, { keepFields: ['api_key'] });

@@ -89,11 +89,14 @@ export function schemaType(doc: Obj, schema: unknown): string {
 }
 
 function fallbackId(method: HttpMethod, path: string): string {
-  const words = path.split(/[/_.-]+/).filter(Boolean).map((w) => {
-    const m = /^\{(.+)\}$/.exec(w);
-    const name = m ? `By${m[1]}` : w;
-    return name.charAt(0).toUpperCase() + name.slice(1);
-  });
+  const words = path
+    .split(/[/_.-]+/)
+    .filter(Boolean)
+    .map((w) => {
+      const m = /^\{(.+)\}$/.exec(w);
+      const name = m ? `By${m[1]}` : w;
+      return name.charAt(0).toUpperCase() + name.slice(1);
+    });
   return method.toLowerCase() + words.join('');
 }
 
@@ -103,7 +106,15 @@ function params(doc: Obj, list: unknown): OperationParam[] {
     const p = resolveRef(doc, raw);
     if (!isObj(p) || !str(p.name) || !str(p.in)) return [];
     const description = str(p.description)?.trim().split('\n')[0];
-    return [{ name: p.name as string, in: p.in as string, required: p.required === true || p.in === 'path', type: schemaType(doc, p.schema), ...(description ? { description } : {}) }];
+    return [
+      {
+        name: p.name as string,
+        in: p.in as string,
+        required: p.required === true || p.in === 'path',
+        type: schemaType(doc, p.schema),
+        ...(description ? { description } : {}),
+      },
+    ];
   });
 }
 
@@ -122,7 +133,9 @@ function bodyFields(doc: Obj, raw: unknown, depth = 0): BodyField[] {
   const s = resolveRef(doc, raw);
   if (!isObj(s) || depth > 5) return [];
   const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
-  const own = isObj(s.properties) ? Object.entries(s.properties).map(([name, p]) => ({ name, type: schemaType(doc, p), required: required.has(name) })) : [];
+  const own = isObj(s.properties)
+    ? Object.entries(s.properties).map(([name, p]) => ({ name, type: schemaType(doc, p), required: required.has(name) }))
+    : [];
   const parts = Array.isArray(s.allOf) ? s.allOf.flatMap((a) => bodyFields(doc, a, depth + 1)) : [];
   const seen = new Set<string>();
   return [...own, ...parts].filter((f) => !seen.has(f.name) && seen.add(f.name));
@@ -131,7 +144,10 @@ function bodyFields(doc: Obj, raw: unknown, depth = 0): BodyField[] {
 /** Reads the operations of an OpenAPI 3.x document; throws when it is not one. */
 export function readApiDoc(value: unknown): ApiDoc {
   if (!isObj(value) || !isObj(value.paths) || (typeof value.openapi !== 'string' && typeof value.swagger !== 'string')) {
-    throw new BotError('UPSTREAM_INVALID', `Plexus answered GET ${OPENAPI_PATH} with something that is not an OpenAPI document (no \`openapi\` version or no \`paths\`).`);
+    throw new BotError(
+      'UPSTREAM_INVALID',
+      `Plexus answered GET ${OPENAPI_PATH} with something that is not an OpenAPI document (no \`openapi\` version or no \`paths\`).`,
+    );
   }
   const doc = value;
   const operations: Operation[] = [];
@@ -179,9 +195,13 @@ async function fetchDoc(plexus: PlexusApi): Promise<ApiDoc> {
     res = await plexus.requestRaw('GET', OPENAPI_PATH);
   } catch (e) {
     if (isNotFound(e)) {
-      throw new BotError('UPSTREAM_HTTP', `This Plexus does not publish its OpenAPI document (GET ${OPENAPI_PATH} answered 404), so \`api\` cannot list or call operations.`, {
-        hints: ['A newer Plexus serves it. Meanwhile the curated commands cover the management API: type `help`.'],
-      });
+      throw new BotError(
+        'UPSTREAM_HTTP',
+        `This Plexus does not publish its OpenAPI document (GET ${OPENAPI_PATH} answered 404), so \`api\` cannot list or call operations.`,
+        {
+          hints: ['A newer Plexus serves it. Meanwhile the curated commands cover the management API: type `help`.'],
+        },
+      );
     }
     throw e;
   }
@@ -190,7 +210,10 @@ async function fetchDoc(plexus: PlexusApi): Promise<ApiDoc> {
     value = JSON.parse(res.body.toString('utf8'));
   } catch {
     const type = String(res.headers['content-type'] ?? 'unknown type').split(';')[0];
-    throw new BotError('UPSTREAM_INVALID', `Plexus answered GET ${OPENAPI_PATH} with something that is not JSON (${type}, ${res.body.length} bytes).`);
+    throw new BotError(
+      'UPSTREAM_INVALID',
+      `Plexus answered GET ${OPENAPI_PATH} with something that is not JSON (${type}, ${res.body.length} bytes).`,
+    );
   }
   return readApiDoc(value);
 }
@@ -220,11 +243,17 @@ export function findOperation(doc: ApiDoc, id: string, usage: string): Operation
     .slice(0, 3);
   throw new BotError('INVALID_ARGS', `No operation \`${id}\` in the OpenAPI document of this Plexus.`, {
     hints: [
-      close.length > 0 ? `Closest: ${close.map((x) => `\`${x.o.operationId}\``).join(', ')}` : '`api list <word>` finds operations by id, path or summary.',
+      close.length > 0
+        ? `Closest: ${close.map((x) => `\`${x.o.operationId}\``).join(', ')}`
+        : '`api list <word>` finds operations by id, path or summary.',
       `Usage: ${usage}`,
     ],
   });
 }
 
 /** `{name}` → `{}`, query string dropped: to compare a document path with a command's call. */
-export const pathShape = (path: string): string => path.split('?')[0]!.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
+export const pathShape = (path: string): string =>
+  path
+    .split('?')[0]!
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\/+$/, '');

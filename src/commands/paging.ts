@@ -3,7 +3,10 @@ import { context, type Block } from '../render/reply.js';
 
 /** The same command line with its paging options replaced. */
 export function withPage(line: string, limit: number, offset: number): string {
-  const rest = line.replace(/(^|\s)(limit|offset)=\S+/g, '').replace(/\s+/g, ' ').trim();
+  const rest = line
+    .replace(/(^|\s)(limit|offset)=\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `${rest} limit=${limit} offset=${offset}`;
 }
 

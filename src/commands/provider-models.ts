@@ -13,7 +13,7 @@ const MAX_MODELS = 100;
 
 export const providersFetchModels = defineCommand({
   words: ['providers', 'fetch-models'],
-  summary: "List the models an OpenAI-style endpoint offers (through Plexus), e.g. before adding a provider.",
+  summary: 'List the models an OpenAI-style endpoint offers (through Plexus), e.g. before adding a provider.',
   usage: 'url=<models URL> [apiKey=] | {json}',
   example: 'providers fetch-models {"url":"https://api.openai.com/v1/models"}',
   tier: 'write',
@@ -26,7 +26,10 @@ export const providersFetchModels = defineCommand({
     const { url, apiKey } = ctx.args;
     let res: z.output<typeof S.fetchModelsResultSchema>;
     try {
-      res = await ctx.deps.plexus.request('POST', mgmtPath('providers', 'fetch-models'), { body: apiKey ? { url, apiKey } : { url }, schema: S.fetchModelsResultSchema });
+      res = await ctx.deps.plexus.request('POST', mgmtPath('providers', 'fetch-models'), {
+        body: apiKey ? { url, apiKey } : { url },
+        schema: S.fetchModelsResultSchema,
+      });
     } catch (e) {
       throw apiKey && isPlexusHttpError(e) ? withoutSecret(e, apiKey) : e;
     }
@@ -36,7 +39,10 @@ export const providersFetchModels = defineCommand({
           title: `Models at ${url} (${res.data.length})`,
           blocks: res.data.length
             ? [
-                table(['model', 'owned by'], res.data.slice(0, MAX_MODELS).map((m) => [m.id, m.owned_by ?? DASH])),
+                table(
+                  ['model', 'owned by'],
+                  res.data.slice(0, MAX_MODELS).map((m) => [m.id, m.owned_by ?? DASH]),
+                ),
                 ...(res.data.length > MAX_MODELS ? [context(`… and ${res.data.length - MAX_MODELS} more (\`--json\` lists all).`)] : []),
               ]
             : [text('The endpoint lists no models.')],

@@ -20,7 +20,8 @@ const ALIASES = mgmtPath('aliases');
 const providerPath = (s: string) => mgmtPath('providers', slug(s));
 
 function baseHost(url: S.Provider['api_base_url']): string {
-  const first = typeof url === 'string' ? url : url && typeof url === 'object' ? Object.values(url).find((v) => typeof v === 'string') : undefined;
+  const first =
+    typeof url === 'string' ? url : url && typeof url === 'object' ? Object.values(url).find((v) => typeof v === 'string') : undefined;
   if (typeof first !== 'string') return DASH;
   try {
     return new URL(first).host;
@@ -29,7 +30,8 @@ function baseHost(url: S.Provider['api_base_url']): string {
   }
 }
 
-const modelCount = (m: S.Provider['models']): number => (Array.isArray(m) ? m.length : m && typeof m === 'object' ? Object.keys(m).length : 0);
+const modelCount = (m: S.Provider['models']): number =>
+  Array.isArray(m) ? m.length : m && typeof m === 'object' ? Object.keys(m).length : 0;
 
 async function getProvider(ctx: RunContext<{ slug: string }>) {
   return ctx.deps.plexus.request('GET', providerPath(ctx.args.slug), { schema: S.providerConfigSchema });
@@ -39,7 +41,9 @@ async function getProvider(ctx: RunContext<{ slug: string }>) {
 async function targetsOf(ctx: RunContext<{ slug: string }>): Promise<string[]> {
   const aliases = await ctx.deps.plexus.request('GET', ALIASES, { schema: S.aliasListSchema });
   return aliases.flatMap((a) =>
-    (a.target_groups ?? []).flatMap((g) => (g.targets ?? []).filter((t) => t.provider === ctx.args.slug).map((t) => `${a.name} → ${t.provider}/${t.model}`)),
+    (a.target_groups ?? []).flatMap((g) =>
+      (g.targets ?? []).filter((t) => t.provider === ctx.args.slug).map((t) => `${a.name} → ${t.provider}/${t.model}`),
+    ),
   );
 }
 
@@ -67,7 +71,13 @@ export const providersList = defineCommand({
         ? [
             table(
               ['slug', 'enabled', 'API base', { header: 'models', align: 'right' }, 'cooldown'],
-              list.map((p) => [p.name, p.enabled === false ? 'no' : 'yes', baseHost(p.api_base_url), String(modelCount(p.models)), cooling.has(p.name) ? 'in cooldown' : DASH]),
+              list.map((p) => [
+                p.name,
+                p.enabled === false ? 'no' : 'yes',
+                baseHost(p.api_base_url),
+                String(modelCount(p.models)),
+                cooling.has(p.name) ? 'in cooldown' : DASH,
+              ]),
             ),
           ]
         : [text('No providers are configured.')],
@@ -97,7 +107,10 @@ export const providersGet = defineCommand({
           { label: 'Enabled', value: p.enabled === false ? 'no' : 'yes' },
           { label: 'API base', value: typeof p.api_base_url === 'string' ? p.api_base_url : JSON.stringify(p.api_base_url ?? DASH) },
           { label: 'API key', value: typeof masked.api_key === 'string' ? masked.api_key : DASH },
-          { label: `Models (${models.length})`, value: models.slice(0, 20).join(', ') + (models.length > 20 ? `, … ${models.length - 20} more` : '') || DASH },
+          {
+            label: `Models (${models.length})`,
+            value: models.slice(0, 20).join(', ') + (models.length > 20 ? `, … ${models.length - 20} more` : '') || DASH,
+          },
           { label: 'Quota checker', value: p.quota_checker ? `${p.quota_checker.type ?? '?'} (${p.quota_checker.id ?? 'no id'})` : DASH },
         ]),
         context('`--json` shows every field (secrets masked).'),
@@ -124,7 +137,10 @@ function toggle(enabled: boolean) {
       const before = await getProvider(ctx);
       const was = before.enabled !== false;
       if (was === enabled) {
-        return reply({ title: `Provider ${ctx.args.slug}`, blocks: [text(`\`${ctx.args.slug}\` is already ${enabled ? 'enabled' : 'disabled'}; nothing changed.`)] });
+        return reply({
+          title: `Provider ${ctx.args.slug}`,
+          blocks: [text(`\`${ctx.args.slug}\` is already ${enabled ? 'enabled' : 'disabled'}; nothing changed.`)],
+        });
       }
       await ctx.deps.plexus.request('PATCH', providerPath(ctx.args.slug), { body: { enabled }, schema: S.successSchema });
       return reply({
@@ -155,10 +171,16 @@ export const providersDelete = defineCommand({
   describeRisk: async (ctx) => {
     const p = await getProvider(ctx);
     const targets = await targetsOf(ctx);
-    const lost = [`Provider \`${ctx.args.slug}\` (${p.display_name ?? ctx.args.slug}, ${modelCount(p.models)} models) and its API key will be deleted.`];
+    const lost = [
+      `Provider \`${ctx.args.slug}\` (${p.display_name ?? ctx.args.slug}, ${modelCount(p.models)} models) and its API key will be deleted.`,
+    ];
     if (targets.length === 0) lost.push('No alias target points at it.');
-    else if (ctx.args.cascade) lost.push(`--cascade: ${targets.length} alias target${targets.length === 1 ? '' : 's'} will be removed too: ${targets.join(', ')}.`);
-    else lost.push(`${targets.length} alias target${targets.length === 1 ? '' : 's'} will be left pointing at a missing provider (use --cascade to remove them): ${targets.join(', ')}.`);
+    else if (ctx.args.cascade)
+      lost.push(`--cascade: ${targets.length} alias target${targets.length === 1 ? '' : 's'} will be removed too: ${targets.join(', ')}.`);
+    else
+      lost.push(
+        `${targets.length} alias target${targets.length === 1 ? '' : 's'} will be left pointing at a missing provider (use --cascade to remove them): ${targets.join(', ')}.`,
+      );
     return { lines: lost };
   },
   run: async (ctx) => {
@@ -206,7 +228,13 @@ function summary(p: S.ProviderConfig) {
   const models = S.providerModelNames(p);
   return fields([
     { label: 'Name', value: p.display_name ?? DASH },
-    { label: 'API base', value: S.providerBaseUrls(p).map((u) => (u.apiType ? `${u.apiType}: ${u.url}` : u.url)).join(', ') || DASH },
+    {
+      label: 'API base',
+      value:
+        S.providerBaseUrls(p)
+          .map((u) => (u.apiType ? `${u.apiType}: ${u.url}` : u.url))
+          .join(', ') || DASH,
+    },
     { label: 'API key', value: typeof p.api_key === 'string' ? maskSecret(p.api_key) : DASH },
     { label: 'Enabled', value: p.enabled === false ? 'no' : 'yes' },
     { label: `Models (${models.length})`, value: models.slice(0, 20).join(', ') + (models.length > 20 ? ', …' : '') || DASH },
@@ -219,7 +247,8 @@ export const providersSet = defineCommand({
   words: ['providers', 'set'],
   summary: 'Create or replace a provider from a JSON body (fields not given are reset to their defaults).',
   usage: '<slug> {json}',
-  example: 'providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"mistral-example-key-0000","display_name":"Mistral","models":["mistral-large-latest"]}',
+  example:
+    'providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"mistral-example-key-0000","display_name":"Mistral","models":["mistral-large-latest"]}',
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
@@ -230,7 +259,8 @@ export const providersSet = defineCommand({
   ],
   run: async (ctx) => {
     const { body } = ctx.args.fields;
-    if (Object.keys(body).length === 0) throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
+    if (Object.keys(body).length === 0)
+      throw new BotError('INVALID_ARGS', '`providers set` needs the provider as a JSON body.', { hints: [`Usage: ${SET_USAGE}`] });
     return setRecord(ctx, {
       title: `Provider ${ctx.args.slug}`,
       read: () => getProvider(ctx),
@@ -265,7 +295,9 @@ export const providersPatch = defineCommand({
     const usage = `providers patch ${PATCH_ARGS}`;
     const collected = ctx.args.fields;
     if (Object.keys(collected.body).length === 0) {
-      throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', { hints: [`Usage: ${usage}`] });
+      throw new BotError('INVALID_ARGS', '`providers patch`: nothing to change: give at least one field, e.g. display_name="OpenAI".', {
+        hints: [`Usage: ${usage}`],
+      });
     }
     return patchRecord(ctx, {
       title: `Provider ${ctx.args.slug}`,
@@ -281,4 +313,13 @@ export const providersPatch = defineCommand({
   },
 });
 
-export const providerCommands = [providersList, providersGet, providersSet, providersPatch, providersEnable, providersDisable, providersDelete, providersFetchModels];
+export const providerCommands = [
+  providersList,
+  providersGet,
+  providersSet,
+  providersPatch,
+  providersEnable,
+  providersDisable,
+  providersDelete,
+  providersFetchModels,
+];

@@ -10,7 +10,8 @@ import { byActor } from './changes.js';
 import { jsonReply } from './json-reply.js';
 import { bar } from '../render/bar.js';
 
-const amount = (limitType: string | null | undefined, n: number | null | undefined) => (limitType === 'cost' ? formatMoney(n) : formatNumber(n));
+const amount = (limitType: string | null | undefined, n: number | null | undefined) =>
+  limitType === 'cost' ? formatMoney(n) : formatNumber(n);
 
 export const quotaStatus = defineCommand({
   words: ['quota', 'status'],
@@ -38,15 +39,23 @@ export const quotaStatus = defineCommand({
           `Plexus is inconsistent: \`keys list\` shows key \`${key}\`, but quota status answers 404 (${e.message}). The key exists; its quota state could not be read. Try again in a moment, or check the server logs.`,
         );
       }
-      throw new BotError('INVALID_ARGS', `No key named \`${key}\` exists (quota status: ${e.message}).`, { hints: ['`keys list` shows the key names.'] });
+      throw new BotError('INVALID_ARGS', `No key named \`${key}\` exists (quota status: ${e.message}).`, {
+        hints: ['`keys list` shows the key names.'],
+      });
     }
     if (ctx.json) return jsonReply(`Quota status: ${key}`, status);
-    if (status.quotas.length === 0) return reply({ title: `Quota status: ${key}`, blocks: [text(`Key \`${key}\` has no quota; it is not limited.`)] });
+    if (status.quotas.length === 0)
+      return reply({ title: `Quota status: ${key}`, blocks: [text(`Key \`${key}\` has no quota; it is not limited.`)] });
     const now = ctx.deps.clock.now();
     const blocked = status.quotas.filter((q) => q.allowed === false);
     return reply({
       title: `Quota status: ${key}`,
-      severity: blocked.length > 0 ? 'error' : status.quotas.some((q) => (q.limit ? (q.currentUsage ?? 0) / q.limit >= 0.8 : false)) ? 'warning' : 'info',
+      severity:
+        blocked.length > 0
+          ? 'error'
+          : status.quotas.some((q) => (q.limit ? (q.currentUsage ?? 0) / q.limit >= 0.8 : false))
+            ? 'warning'
+            : 'info',
       blocks: [
         table(
           ['quota', 'usage', { header: 'used', align: 'right' }, { header: 'limit', align: 'right' }, 'resets', 'state'],
@@ -62,7 +71,9 @@ export const quotaStatus = defineCommand({
             ];
           }),
         ),
-        ...(blocked.length > 0 ? [text(`Requests with this key are refused (429) until ${blocked.map((q) => `${q.name} resets`).join(' and ')}.`)] : []),
+        ...(blocked.length > 0
+          ? [text(`Requests with this key are refused (429) until ${blocked.map((q) => `${q.name} resets`).join(' and ')}.`)]
+          : []),
         context('Most constrained: ' + (status.quotaName ?? DASH)),
       ],
     });
@@ -74,7 +85,9 @@ async function readStatus(ctx: RunContext<{ key: string }>): Promise<S.KeyQuotaS
     return await ctx.deps.plexus.request('GET', mgmtPath('quota', 'status', ctx.args.key), { schema: S.keyQuotaStatusSchema });
   } catch (e) {
     if (isNotFound(e)) {
-      throw new BotError('INVALID_ARGS', `No key named \`${ctx.args.key}\` exists (${e.message}). Nothing was reset.`, { hints: ['`keys list` shows the key names.'] });
+      throw new BotError('INVALID_ARGS', `No key named \`${ctx.args.key}\` exists (${e.message}). Nothing was reset.`, {
+        hints: ['`keys list` shows the key names.'],
+      });
     }
     throw e;
   }
@@ -92,7 +105,8 @@ function targets(status: S.KeyQuotaStatus, quota: string | undefined): S.QuotaSt
   return [q];
 }
 
-const usedText = (q: S.QuotaStatusEntry) => `${amount(q.limitType, q.currentUsage)} of ${amount(q.limitType, q.limit)} ${q.limitType === 'cost' ? '' : (q.limitType ?? '')}`.trim();
+const usedText = (q: S.QuotaStatusEntry) =>
+  `${amount(q.limitType, q.currentUsage)} of ${amount(q.limitType, q.limit)} ${q.limitType === 'cost' ? '' : (q.limitType ?? '')}`.trim();
 
 export const quotaClear = defineCommand({
   words: ['quota', 'clear'],
@@ -120,14 +134,21 @@ export const quotaClear = defineCommand({
   run: async (ctx) => {
     const { key, quota } = ctx.args;
     const before = targets({ ...(await readStatus(ctx)), key }, quota);
-    const res = await ctx.deps.plexus.request('POST', mgmtPath('quota', 'clear'), { body: quota === undefined ? { key } : { key, quota }, schema: S.quotaResetResultSchema });
+    const res = await ctx.deps.plexus.request('POST', mgmtPath('quota', 'clear'), {
+      body: quota === undefined ? { key } : { key, quota },
+      schema: S.quotaResetResultSchema,
+    });
     const after = new Map((await readStatus(ctx)).quotas.map((q) => [q.name, q]));
     return reply({
       title: `Quota usage reset: ${key}`,
       severity: 'success',
       blocks: [
         before.length > 0
-          ? text(before.map((q) => `${q.name}: ${amount(q.limitType, q.currentUsage)} → ${amount(q.limitType, after.get(q.name)?.currentUsage)}`).join('\n'))
+          ? text(
+              before
+                .map((q) => `${q.name}: ${amount(q.limitType, q.currentUsage)} → ${amount(q.limitType, after.get(q.name)?.currentUsage)}`)
+                .join('\n'),
+            )
           : text(`Key \`${key}\` has no quota; nothing to reset.`),
         ...(res.message ? [context(res.message)] : []),
         byActor(ctx.actor),

@@ -33,7 +33,11 @@ const period = (m: S.QuotaMeter): string | null =>
 
 const STATUS_ORDER = ['ok', 'warning', 'critical', 'exhausted'];
 const worst = (snaps: readonly S.QuotaSnapshot[]): number =>
-  Math.max(-1, ...snaps.flatMap((s) => s.meters.map((m) => STATUS_ORDER.indexOf(m.status ?? 'ok'))), ...snaps.map((s) => (s.success === false ? 2 : -1)));
+  Math.max(
+    -1,
+    ...snaps.flatMap((s) => s.meters.map((m) => STATUS_ORDER.indexOf(m.status ?? 'ok'))),
+    ...snaps.map((s) => (s.success === false ? 2 : -1)),
+  );
 const severityOf = (snaps: readonly S.QuotaSnapshot[]) => (worst(snaps) >= 2 ? 'error' : worst(snaps) === 1 ? 'warning' : 'info');
 
 /** One row per meter: utilization bar, used of limit, what is left, when it resets, status. */
@@ -52,7 +56,10 @@ function meterTable(snaps: readonly S.QuotaSnapshot[], now: number, withChecker:
       ];
     }),
   );
-  return table([...(withChecker ? ['checker'] : []), 'meter', 'utilization', 'used', { header: 'left', align: 'right' }, 'resets', 'status'], rows);
+  return table(
+    [...(withChecker ? ['checker'] : []), 'meter', 'utilization', 'used', { header: 'left', align: 'right' }, 'resets', 'status'],
+    rows,
+  );
 }
 
 const failures = (snaps: readonly S.QuotaSnapshot[]): Block[] =>
@@ -65,7 +72,11 @@ async function unknownChecker(ctx: RunContext<unknown>, id: string): Promise<Bot
   const list = await ctx.deps.plexus.request('GET', CHECKERS, { schema: S.quotaCheckersSchema });
   const ids = list.configured.map((c) => c.checkerId);
   return new BotError('INVALID_ARGS', `No quota checker \`${id}\` is configured.`, {
-    hints: [ids.length > 0 ? `Configured: ${ids.join(', ')}.` : 'No checker is configured: a provider gets one through its `quota_checker` field.'],
+    hints: [
+      ids.length > 0
+        ? `Configured: ${ids.join(', ')}.`
+        : 'No checker is configured: a provider gets one through its `quota_checker` field.',
+    ],
   });
 }
 
@@ -99,7 +110,9 @@ export const quotasCheckers = defineCommand({
                 c.pending ? 'pending (first check running)' : c.success === false ? `failing${c.error ? `: ${c.error}` : ''}` : 'ok',
               ]),
             )
-          : text('No quota checker is configured. A provider gets one through its `quota_checker` field (`providers patch <slug> {"quota_checker":{...}}`).'),
+          : text(
+              'No quota checker is configured. A provider gets one through its `quota_checker` field (`providers patch <slug> {"quota_checker":{...}}`).',
+            ),
         context(`${known.length} checker types: ${known.map((t) => t.type).join(', ')}`),
       ],
     });
@@ -116,13 +129,21 @@ export const quotasList = defineCommand({
   run: async (ctx) => {
     const snaps = await ctx.deps.plexus.request('GET', QUOTAS, { schema: S.quotaSnapshotListSchema });
     if (ctx.json) return jsonReply('Provider quotas', snaps);
-    if (snaps.length === 0) return reply({ title: 'Provider quotas', blocks: [text('No quota checker has reported yet (`quotas checkers` lists the configured ones).')] });
+    if (snaps.length === 0)
+      return reply({
+        title: 'Provider quotas',
+        blocks: [text('No quota checker has reported yet (`quotas checkers` lists the configured ones).')],
+      });
     const now = ctx.deps.clock.now();
     const oldest = Math.min(...snaps.map((s) => Date.parse(s.checkedAt ?? '') || now));
     return reply({
       title: 'Provider quotas',
       severity: severityOf(snaps),
-      blocks: [meterTable(snaps, now, true), ...failures(snaps), context(`Oldest reading ${formatRelative(oldest, now)}. \`quotas check <checkerId>\` reads one now.`)],
+      blocks: [
+        meterTable(snaps, now, true),
+        ...failures(snaps),
+        context(`Oldest reading ${formatRelative(oldest, now)}. \`quotas check <checkerId>\` reads one now.`),
+      ],
     });
   },
 });
@@ -220,7 +241,9 @@ export const quotasHistory = defineCommand({
       const last = series[series.length - 1];
       return `${last?.label ?? k} ${sparkline(pct)} ${formatNumber(pct[0], 1)} % → ${formatNumber(pct[pct.length - 1], 1)} % (${series.length} readings)`;
     });
-    const scope = [meter ? `meter ${meter}` : null, since !== undefined ? `since ${formatTimestamp(since, now)} UTC` : null].filter(Boolean).join(', ');
+    const scope = [meter ? `meter ${meter}` : null, since !== undefined ? `since ${formatTimestamp(since, now)} UTC` : null]
+      .filter(Boolean)
+      .join(', ');
     return reply({
       title: `Quota history ${checkerId}${scope ? ` (${scope})` : ''}`,
       blocks: rows.length
@@ -228,7 +251,13 @@ export const quotasHistory = defineCommand({
             text(trend.join('\n')),
             table(
               ['checked', 'meter', { header: 'used', align: 'right' }, { header: 'utilization', align: 'right' }, 'status'],
-              shown.map((r) => [formatTimestamp(r.checkedAt, now), r.meterKey ?? DASH, `${formatAmount(r.unit, r.used)} of ${formatAmount(r.unit, r.limit)}`, r.utilizationPercent == null ? DASH : `${formatNumber(r.utilizationPercent, 1)} %`, r.success === false ? `failed${r.errorMessage ? `: ${r.errorMessage}` : ''}` : (r.status ?? DASH)]),
+              shown.map((r) => [
+                formatTimestamp(r.checkedAt, now),
+                r.meterKey ?? DASH,
+                `${formatAmount(r.unit, r.used)} of ${formatAmount(r.unit, r.limit)}`,
+                r.utilizationPercent == null ? DASH : `${formatNumber(r.utilizationPercent, 1)} %`,
+                r.success === false ? `failed${r.errorMessage ? `: ${r.errorMessage}` : ''}` : (r.status ?? DASH),
+              ]),
             ),
             footer,
           ]

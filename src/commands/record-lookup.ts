@@ -66,7 +66,10 @@ export async function findRecord<T>(src: RecordSource<T>, input: string): Promis
   if (matches.length === 1) return matches[0] as T;
   if (matches.length > 1) {
     const shown = matches.slice(0, 5).map((m) => `\`${src.idOf(m)}\``);
-    throw new BotError('INVALID_ARGS', `\`${input}\` matches ${matches.length} ${src.what}s: ${shown.join(', ')}${matches.length > 5 ? ', …' : ''}. Give more of the id.`);
+    throw new BotError(
+      'INVALID_ARGS',
+      `\`${input}\` matches ${matches.length} ${src.what}s: ${shown.join(', ')}${matches.length > 5 ? ', …' : ''}. Give more of the id.`,
+    );
   }
   if (total === 0) throw new BotError('INVALID_ARGS', `There is no ${src.what} at all, so none with the request id \`${input}\`.`);
   const partial = total > scanned;

@@ -45,7 +45,9 @@ async function answer<B, A>(ctx: RunContext<unknown>, flow: RecordWrite<B, A>, v
 export async function setRecord<B, A>(ctx: RunContext<unknown>, flow: SetFlow<B, A>): Promise<Reply> {
   const before = await orNull(flow.read());
   const after = await flow.write();
-  return before === null ? answer(ctx, flow, 'created', flow.created(after), after) : answer(ctx, flow, 'replaced', flow.changed(before, after), after);
+  return before === null
+    ? answer(ctx, flow, 'created', flow.created(after), after)
+    : answer(ctx, flow, 'replaced', flow.changed(before, after), after);
 }
 
 /** Change some fields: read the record (it must exist), write, and show before → after. */

@@ -27,7 +27,12 @@ export const concurrency = defineCommand({
     return reply({
       title: `In flight: ${formatNumber(total)}`,
       blocks: rows.length
-        ? [table(['provider', 'model', { header: 'in flight', align: 'right' }], rows.map((r) => [r.provider ?? DASH, r.model ?? DASH, formatNumber(r.count)]))]
+        ? [
+            table(
+              ['provider', 'model', { header: 'in flight', align: 'right' }],
+              rows.map((r) => [r.provider ?? DASH, r.model ?? DASH, formatNumber(r.count)]),
+            ),
+          ]
         : [text('No request is in flight right now.')],
     });
   },
@@ -44,7 +49,10 @@ export const performance = defineCommand({
   args: args({ provider: word('provider').optional(), model: word('model').optional() }),
   calls: [{ method: 'GET', path: PERFORMANCE }],
   run: async (ctx) => {
-    const rows = await ctx.deps.plexus.request('GET', PERFORMANCE, { query: { provider: ctx.args.provider, model: ctx.args.model }, schema: S.performanceListSchema });
+    const rows = await ctx.deps.plexus.request('GET', PERFORMANCE, {
+      query: { provider: ctx.args.provider, model: ctx.args.model },
+      schema: S.performanceListSchema,
+    });
     if (ctx.json) return jsonReply('Performance', rows);
     const sorted = [...rows].sort((a, b) => `${a.provider}/${a.model}`.localeCompare(`${b.provider}/${b.model}`));
     const now = ctx.deps.clock.now();
@@ -74,7 +82,11 @@ export const performance = defineCommand({
             ),
             context('Averages over the latest samples of each target.'),
           ]
-        : [text(ctx.args.provider || ctx.args.model ? 'No measurements match.' : 'No measurements yet: they appear after the first requests.')],
+        : [
+            text(
+              ctx.args.provider || ctx.args.model ? 'No measurements match.' : 'No measurements yet: they appear after the first requests.',
+            ),
+          ],
     });
   },
 });
@@ -97,15 +109,35 @@ export const metrics = defineCommand({
     const tokens = m.by('plexus_tokens_total', 'type');
     const providers = [...m.by('plexus_provider_requests_total', 'provider').keys()];
     const per = (name: string) => m.by(name, 'provider');
-    const [pErr, pTok, pCost, pLat] = [per('plexus_provider_errors_total'), per('plexus_provider_tokens_total'), per('plexus_provider_cost_usd_total'), per('plexus_provider_avg_latency_ms')];
+    const [pErr, pTok, pCost, pLat] = [
+      per('plexus_provider_errors_total'),
+      per('plexus_provider_tokens_total'),
+      per('plexus_provider_cost_usd_total'),
+      per('plexus_provider_avg_latency_ms'),
+    ];
     const summary = {
       requests,
       errors,
       tokens: Object.fromEntries(tokens),
-      today: { requests: m.total('plexus_requests_today'), errors: m.total('plexus_errors_today'), costUsd: m.total('plexus_cost_today_usd') },
+      today: {
+        requests: m.total('plexus_requests_today'),
+        errors: m.total('plexus_errors_today'),
+        costUsd: m.total('plexus_cost_today_usd'),
+      },
       avgDurationMs: m.total('plexus_avg_duration_ms'),
       cooldownsActive: m.total('plexus_cooldown_active') ?? 0,
-      providers: Object.fromEntries(providers.map((p) => [p, { requests: per('plexus_provider_requests_total').get(p), errors: pErr.get(p), tokens: pTok.get(p), costUsd: pCost.get(p), avgLatencyMs: pLat.get(p) }])),
+      providers: Object.fromEntries(
+        providers.map((p) => [
+          p,
+          {
+            requests: per('plexus_provider_requests_total').get(p),
+            errors: pErr.get(p),
+            tokens: pTok.get(p),
+            costUsd: pCost.get(p),
+            avgLatencyMs: pLat.get(p),
+          },
+        ]),
+      ),
     };
     if (ctx.json) return jsonReply('Metrics', summary);
     const cache = String(res.headers['x-metrics-cache'] ?? '').toUpperCase();
@@ -120,19 +152,38 @@ export const metrics = defineCommand({
           { label: 'Requests', value: formatNumber(requests) },
           { label: 'Errors', value: `${formatNumber(errors)}${requests ? ` (${formatPercent((errors ?? 0) / requests)})` : ''}` },
           { label: 'Tokens', value: tokenText || DASH },
-          { label: 'Today', value: `${formatNumber(summary.today.requests)} requests, ${formatNumber(summary.today.errors)} errors, ${formatMoney(summary.today.costUsd)}` },
+          {
+            label: 'Today',
+            value: `${formatNumber(summary.today.requests)} requests, ${formatNumber(summary.today.errors)} errors, ${formatMoney(summary.today.costUsd)}`,
+          },
           { label: 'Avg duration', value: formatDuration(summary.avgDurationMs) },
           { label: 'In cooldown', value: formatNumber(summary.cooldownsActive) },
         ]),
         ...(providers.length > 0
           ? [
               table(
-                ['provider', { header: 'requests', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'tokens', align: 'right' }, { header: 'cost', align: 'right' }, { header: 'avg latency', align: 'right' }],
-                providers.map((p) => [p, formatNumber(per('plexus_provider_requests_total').get(p)), formatNumber(pErr.get(p)), formatNumber(pTok.get(p)), formatMoney(pCost.get(p)), formatDuration(pLat.get(p))]),
+                [
+                  'provider',
+                  { header: 'requests', align: 'right' },
+                  { header: 'errors', align: 'right' },
+                  { header: 'tokens', align: 'right' },
+                  { header: 'cost', align: 'right' },
+                  { header: 'avg latency', align: 'right' },
+                ],
+                providers.map((p) => [
+                  p,
+                  formatNumber(per('plexus_provider_requests_total').get(p)),
+                  formatNumber(pErr.get(p)),
+                  formatNumber(pTok.get(p)),
+                  formatMoney(pCost.get(p)),
+                  formatDuration(pLat.get(p)),
+                ]),
               ),
             ]
           : []),
-        context(`All time unless marked today.${cache === 'HIT' ? ' Cached by Plexus (up to 15 s old).' : ''} Prometheus can scrape ${METRICS} itself.`),
+        context(
+          `All time unless marked today.${cache === 'HIT' ? ' Cached by Plexus (up to 15 s old).' : ''} Prometheus can scrape ${METRICS} itself.`,
+        ),
       ],
     });
   },

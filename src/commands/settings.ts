@@ -28,7 +28,10 @@ export const settingsGet = defineCommand({
       title: `System settings (${names.length})`,
       blocks:
         names.length > 0
-          ? [fields(names.map((n) => ({ label: n, value: showValue(settings[n], n) }))), context('`config <section>` shows a section with its defaults filled in.')]
+          ? [
+              fields(names.map((n) => ({ label: n, value: showValue(settings[n], n) }))),
+              context('`config <section>` shows a section with its defaults filled in.'),
+            ]
           : [text('No setting is stored: Plexus runs on its defaults.')],
     });
   },
@@ -42,7 +45,9 @@ export const settingsSet = defineCommand({
   tier: 'write',
   args: z
     .record(z.string(), z.unknown())
-    .refine((o) => Object.keys(o).length > 0, { error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}' }),
+    .refine((o) => Object.keys(o).length > 0, {
+      error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}',
+    }),
   calls: [
     { method: 'GET', path: SETTINGS },
     { method: 'PATCH', path: SETTINGS },
@@ -50,7 +55,9 @@ export const settingsSet = defineCommand({
   run: async (ctx) => {
     const patch = ctx.args;
     const read = () => ctx.deps.plexus.request('GET', SETTINGS, { schema: S.looseRecordSchema });
-    const asText = Object.entries(patch).filter(([, v]) => looksTyped(v)).map(([k]) => k);
+    const asText = Object.entries(patch)
+      .filter(([, v]) => looksTyped(v))
+      .map(([k]) => k);
     return patchRecord(ctx, {
       title: 'System settings',
       read,
@@ -61,7 +68,11 @@ export const settingsSet = defineCommand({
       changed: (before, after) => [changeBlock(changeLines(before, after, Object.keys(patch)))],
       extra: () =>
         asText.length > 0
-          ? [context(`${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or null use a JSON body: settings set {"${asText[0]}": …}`)]
+          ? [
+              context(
+                `${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or null use a JSON body: settings set {"${asText[0]}": …}`,
+              ),
+            ]
           : [],
     });
   },

@@ -19,5 +19,4 @@ export function parseTimeInput(value: string, now: number): number | undefined {
 export const TIME_HINT = 'a time such as 2026-11-20, 2026-11-20T14:00Z, now, or an age such as 30m, 24h, 7d';
 
 /** Schema for a time argument; the command resolves it against its clock. */
-export const timeArg = () =>
-  z.string().refine((v) => parseTimeInput(v, Date.now()) !== undefined, { error: `expected ${TIME_HINT}` });
+export const timeArg = () => z.string().refine((v) => parseTimeInput(v, Date.now()) !== undefined, { error: `expected ${TIME_HINT}` });

@@ -35,7 +35,11 @@ export const usageSummary = defineCommand({
   example: 'usage summary range=week',
   tier: 'read',
   positional: ['range'],
-  args: args({ range: z.enum(['hour', 'day', 'week', 'month'], { error: 'expected hour, day, week or month' }).default('day'), from: timeArg().optional(), to: timeArg().optional() }),
+  args: args({
+    range: z.enum(['hour', 'day', 'week', 'month'], { error: 'expected hour, day, week or month' }).default('day'),
+    from: timeArg().optional(),
+    to: timeArg().optional(),
+  }),
   calls: [
     { method: 'GET', path: SUMMARY },
     { method: 'GET', path: USAGE },
@@ -44,15 +48,27 @@ export const usageSummary = defineCommand({
     const now = ctx.deps.clock.now();
     const from = resolveTime(ctx.args.from, now, 'from');
     const to = resolveTime(ctx.args.to, now, 'to') ?? now;
-    if (from !== undefined && from >= to) throw new BotError('INVALID_ARGS', '`from` must be before `to`.', { hints: ['Usage: usage summary [range=hour|day|week|month] [from= to=]'] });
+    if (from !== undefined && from >= to)
+      throw new BotError('INVALID_ARGS', '`from` must be before `to`.', {
+        hints: ['Usage: usage summary [range=hour|day|week|month] [from= to=]'],
+      });
     const custom = from !== undefined;
     const length = custom ? to - from : RANGE_MS[ctx.args.range];
     const start = custom ? from : now - length;
     const plexus = ctx.deps.plexus;
     const [cur, prev, errors] = await Promise.all([
-      plexus.request('GET', SUMMARY, { query: custom ? { range: 'custom', startDate: iso(start), endDate: iso(to) } : { range: ctx.args.range }, schema: S.usageSummarySchema }),
-      plexus.request('GET', SUMMARY, { query: { range: 'custom', startDate: iso(start - length), endDate: iso(start) }, schema: S.usageSummarySchema }),
-      plexus.request('GET', USAGE, { query: { responseStatus: 'error', startDate: iso(start), endDate: iso(to), limit: 1, fields: 'requestId' }, schema: S.usagePageSchema }),
+      plexus.request('GET', SUMMARY, {
+        query: custom ? { range: 'custom', startDate: iso(start), endDate: iso(to) } : { range: ctx.args.range },
+        schema: S.usageSummarySchema,
+      }),
+      plexus.request('GET', SUMMARY, {
+        query: { range: 'custom', startDate: iso(start - length), endDate: iso(start) },
+        schema: S.usageSummarySchema,
+      }),
+      plexus.request('GET', USAGE, {
+        query: { responseStatus: 'error', startDate: iso(start), endDate: iso(to), limit: 1, fields: 'requestId' },
+        schema: S.usagePageSchema,
+      }),
     ]);
     if (ctx.json) return jsonReply('Usage summary', { current: cur, previous: prev, errors: errors.total });
     const requests = cur.stats?.totalRequests ?? sum(cur.series.map((b) => b.requests));
@@ -68,13 +84,24 @@ export const usageSummary = defineCommand({
       blocks: [
         fields([
           { label: 'Requests', value: `${formatNumber(requests)} (${formatChange(requests, prevRequests)})` },
-          { label: 'Tokens in / out', value: `${formatNumber(tokensIn)} (${formatChange(tokensIn, prevIn)}) / ${formatNumber(tokensOut)} (${formatChange(tokensOut, prevOut)})` },
-          { label: 'Avg latency', value: `${formatDuration(cur.stats?.avgDurationMs)} (${formatChange(cur.stats?.avgDurationMs, prev.stats?.avgDurationMs)})` },
-          { label: 'Errors', value: requests > 0 ? `${formatNumber(errorCount)} (${formatPercent(errorCount / requests)})` : formatNumber(errorCount) },
+          {
+            label: 'Tokens in / out',
+            value: `${formatNumber(tokensIn)} (${formatChange(tokensIn, prevIn)}) / ${formatNumber(tokensOut)} (${formatChange(tokensOut, prevOut)})`,
+          },
+          {
+            label: 'Avg latency',
+            value: `${formatDuration(cur.stats?.avgDurationMs)} (${formatChange(cur.stats?.avgDurationMs, prev.stats?.avgDurationMs)})`,
+          },
+          {
+            label: 'Errors',
+            value: requests > 0 ? `${formatNumber(errorCount)} (${formatPercent(errorCount / requests)})` : formatNumber(errorCount),
+          },
           { label: 'Cost today (UTC day so far)', value: cur.today ? formatMoney(cur.today.totalCost) : DASH },
         ]),
         ...(cur.series.length > 1 ? [text(`Requests ${sparkline(cur.series.map((b) => b.requests))}`)] : []),
-        context('Changes compare with the period just before. Plexus counts whole minutes: the current minute is not in these figures yet.'),
+        context(
+          'Changes compare with the period just before. Plexus counts whole minutes: the current minute is not in these figures yet.',
+        ),
       ],
     });
   },
@@ -85,7 +112,8 @@ const SORT = ['date', 'apiKey', 'provider', 'incomingModelAlias', 'costTotal', '
 export const usageList = defineCommand({
   words: ['usage', 'list'],
   summary: 'List usage records, newest first, with filters and paging.',
-  usage: '[limit= offset= sortBy= sortDir= since= until= key= attribution= incomingApiType= provider= alias= model= outgoingApiType= status= minDurationMs= maxDurationMs= fields=]',
+  usage:
+    '[limit= offset= sortBy= sortDir= since= until= key= attribution= incomingApiType= provider= alias= model= outgoingApiType= status= minDurationMs= maxDurationMs= fields=]',
   example: 'usage list provider=openai status=error since=24h',
   tier: 'read',
   args: args({
@@ -147,7 +175,16 @@ export const usageList = defineCommand({
         ...(page.data.length > 0
           ? [
               table(
-                ['time', 'request', 'key', 'alias → provider/model', 'status', { header: 'duration', align: 'right' }, { header: 'tokens in/out', align: 'right' }, { header: 'cost', align: 'right' }],
+                [
+                  'time',
+                  'request',
+                  'key',
+                  'alias → provider/model',
+                  'status',
+                  { header: 'duration', align: 'right' },
+                  { header: 'tokens in/out', align: 'right' },
+                  { header: 'cost', align: 'right' },
+                ],
                 page.data.map((r) => [
                   formatTimestamp(r.date ?? r.startTime, now),
                   (r.requestId ?? DASH).slice(0, 8),
@@ -172,14 +209,19 @@ const USAGE_ONE = mgmtPath('usage', '{requestId}');
 const usageSource = (ctx: RunContext<unknown>): RecordSource<S.UsageRecord> => ({
   what: 'usage record',
   listCommand: 'usage list',
-  page: (limit, offset) => ctx.deps.plexus.request('GET', USAGE, { query: { limit, offset, sortBy: 'date', sortDir: 'desc' }, schema: S.usagePageSchema }),
+  page: (limit, offset) =>
+    ctx.deps.plexus.request('GET', USAGE, { query: { limit, offset, sortBy: 'date', sortDir: 'desc' }, schema: S.usagePageSchema }),
   idOf: (r) => r.requestId,
-  exact: async (id) => (await ctx.deps.plexus.request('GET', USAGE, { query: { requestId: id, limit: 1 }, schema: S.usagePageSchema })).data[0],
+  exact: async (id) =>
+    (await ctx.deps.plexus.request('GET', USAGE, { query: { requestId: id, limit: 1 }, schema: S.usagePageSchema })).data[0],
 });
 
 /** One usage row in a sentence: when, who, what, how it went. */
 export function describeUsage(r: S.UsageRecord, now: number): string {
-  const tokens = r.tokensInput == null && r.tokensOutput == null ? 'no tokens' : `${formatNumber(r.tokensInput)} in / ${formatNumber(r.tokensOutput)} out tokens`;
+  const tokens =
+    r.tokensInput == null && r.tokensOutput == null
+      ? 'no tokens'
+      : `${formatNumber(r.tokensInput)} in / ${formatNumber(r.tokensOutput)} out tokens`;
   return `${formatTimestamp(r.date ?? r.startTime, now)} UTC, key ${r.apiKey ?? DASH}, ${r.incomingModelAlias ?? DASH} → ${r.provider ?? DASH}/${r.selectedModelName ?? DASH}, ${r.responseStatus ?? DASH}, ${tokens}, ${formatMoney(r.costTotal)}`;
 }
 
@@ -211,7 +253,11 @@ export const usageDelete = defineCommand({
     const r = await findRecord(usageSource(ctx), ctx.plan?.requestId ?? ctx.args.requestId);
     const id = r.requestId ?? ctx.args.requestId;
     await ctx.deps.plexus.request('DELETE', mgmtPath('usage', id), { schema: S.successSchema });
-    return reply({ title: 'Usage record deleted', severity: 'success', blocks: [text(`\`${id}\`: ${describeUsage(r, ctx.deps.clock.now())}`), byActor(ctx.actor)] });
+    return reply({
+      title: 'Usage record deleted',
+      severity: 'success',
+      blocks: [text(`\`${id}\`: ${describeUsage(r, ctx.deps.clock.now())}`), byActor(ctx.actor)],
+    });
   },
 });
 
@@ -243,7 +289,9 @@ export const usagePrune = defineCommand({
     if (n === 0) return { lines: [`No usage record is ${when}: nothing will be deleted.`] };
     return {
       lines: [
-        n === null ? `Every usage record ${when} will be deleted (Plexus does not say how many there are).` : `${plural(n, 'usage record')} ${when} will be deleted.`,
+        n === null
+          ? `Every usage record ${when} will be deleted (Plexus does not say how many there are).`
+          : `${plural(n, 'usage record')} ${when} will be deleted.`,
         'Usage lists, summaries and cost history before that date are gone for good.',
       ],
     };
@@ -253,11 +301,15 @@ export const usagePrune = defineCommand({
     const before = await countOlder(ctx, cutoff);
     await ctx.deps.plexus.request('DELETE', USAGE, { query: { olderThanDays: ctx.args.days }, schema: S.successSchema });
     const after = await countOlder(ctx, cutoff);
-    const deleted = before !== null && after !== null ? `${plural(Math.max(0, before - after), 'usage record')} deleted` : 'Usage records deleted';
+    const deleted =
+      before !== null && after !== null ? `${plural(Math.max(0, before - after), 'usage record')} deleted` : 'Usage records deleted';
     return reply({
       title: 'Usage pruned',
       severity: 'success',
-      blocks: [text(`${deleted}: everything older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC).`), byActor(ctx.actor)],
+      blocks: [
+        text(`${deleted}: everything older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC).`),
+        byActor(ctx.actor),
+      ],
     });
   },
 });

@@ -27,13 +27,19 @@ const number = (what: string) => z.coerce.number({ error: `expected ${what}` });
 
 const quotaName = word('<name>').regex(QUOTA_NAME, { error: NAME_RULE });
 const options = {
-  duration: z.string().regex(/^(\d+[smhdw])+$/, { error: 'expected a duration such as 1h, 30m, 7d or 1h30m' }).optional(),
+  duration: z
+    .string()
+    .regex(/^(\d+[smhdw])+$/, { error: 'expected a duration such as 1h, 30m, 7d or 1h30m' })
+    .optional(),
   allowedProviders: list().optional(),
   excludedProviders: list().optional(),
   allowedModels: list().optional(),
   excludedModels: list().optional(),
   shared: bool().optional(),
-  warnAt: number('a ratio between 0 and 1').gt(0, { error: 'must be above 0' }).lt(1, { error: 'must be below 1 (0.8 = warn at 80 %)' }).optional(),
+  warnAt: number('a ratio between 0 and 1')
+    .gt(0, { error: 'must be above 0' })
+    .lt(1, { error: 'must be below 1 (0.8 = warn at 80 %)' })
+    .optional(),
 };
 const typeArg = z.enum(TYPES, { error: 'expected rolling, daily, weekly or monthly' });
 const limitTypeArg = z.enum(LIMIT_TYPES, { error: 'expected requests, tokens or cost' });
@@ -72,15 +78,29 @@ export const userQuotasList = defineCommand({
     { method: 'GET', path: KEYS },
   ],
   run: async (ctx) => {
-    const [quotas, users] = await Promise.all([ctx.deps.plexus.request('GET', QUOTAS, { schema: S.userQuotaListSchema }), keysByQuota(ctx)]);
-    if (ctx.json) return jsonReply('User quotas', quotas.map((q) => ({ ...q, keys: users.get(q.name) ?? [] })));
+    const [quotas, users] = await Promise.all([
+      ctx.deps.plexus.request('GET', QUOTAS, { schema: S.userQuotaListSchema }),
+      keysByQuota(ctx),
+    ]);
+    if (ctx.json)
+      return jsonReply(
+        'User quotas',
+        quotas.map((q) => ({ ...q, keys: users.get(q.name) ?? [] })),
+      );
     return reply({
       title: `User quotas (${quotas.length})`,
       blocks: quotas.length
         ? [
             table(
               ['name', 'type', 'limitType', { header: 'limit', align: 'right' }, 'duration', 'keys'],
-              quotas.map((q) => [q.name, q.type ?? DASH, q.limitType ?? DASH, limitText(q.limitType, q.limit), q.duration ?? DASH, (users.get(q.name) ?? []).join(', ') || DASH]),
+              quotas.map((q) => [
+                q.name,
+                q.type ?? DASH,
+                q.limitType ?? DASH,
+                limitText(q.limitType, q.limit),
+                q.duration ?? DASH,
+                (users.get(q.name) ?? []).join(', ') || DASH,
+              ]),
             ),
             context('`quota status <key>` shows what a key has used.'),
           ]
@@ -102,7 +122,10 @@ export const userQuotasGet = defineCommand({
     { method: 'GET', path: KEYS },
   ],
   run: async (ctx) => {
-    const [q, users] = await Promise.all([ctx.deps.plexus.request('GET', quotaPath(ctx.args.name), { schema: S.userQuotaConfigSchema }), keysByQuota(ctx)]);
+    const [q, users] = await Promise.all([
+      ctx.deps.plexus.request('GET', quotaPath(ctx.args.name), { schema: S.userQuotaConfigSchema }),
+      keysByQuota(ctx),
+    ]);
     const keys = users.get(ctx.args.name) ?? [];
     if (ctx.json) return jsonReply(`User quota ${ctx.args.name}`, { ...q, keys });
     const join = (l: readonly string[] | null | undefined) => (l && l.length > 0 ? l.join(', ') : null);
@@ -131,13 +154,20 @@ export const userQuotasGet = defineCommand({
 export const userQuotasSet = defineCommand({
   words: ['user-quotas', 'set'],
   summary: 'Create or replace a user quota.',
-  usage: '<name> type=rolling|daily|weekly|monthly limitType=requests|tokens|cost limit= [duration=] [allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=]',
+  usage:
+    '<name> type=rolling|daily|weekly|monthly limitType=requests|tokens|cost limit= [duration=] [allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=]',
   example: 'user-quotas set burst-guard type=rolling limitType=requests limit=300 duration=10m',
   tier: 'write',
   positional: ['name'],
   args: args({ name: quotaName, type: typeArg, limitType: limitTypeArg, limit: limitArg, ...options }).superRefine((a, issues) => {
-    if (a.type === 'rolling' && a.duration === undefined) issues.addIssue({ code: 'custom', path: ['duration'], message: 'a rolling quota needs duration= (e.g. 1h)' });
-    if (a.type !== 'rolling' && a.duration !== undefined) issues.addIssue({ code: 'custom', path: ['duration'], message: `only rolling quotas take a duration; a ${a.type} quota resets on its own` });
+    if (a.type === 'rolling' && a.duration === undefined)
+      issues.addIssue({ code: 'custom', path: ['duration'], message: 'a rolling quota needs duration= (e.g. 1h)' });
+    if (a.type !== 'rolling' && a.duration !== undefined)
+      issues.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: `only rolling quotas take a duration; a ${a.type} quota resets on its own`,
+      });
   }),
   calls: [
     { method: 'GET', path: QUOTA_TEMPLATE },
@@ -164,11 +194,18 @@ export const userQuotasSet = defineCommand({
 export const userQuotasPatch = defineCommand({
   words: ['user-quotas', 'patch'],
   summary: 'Change some fields of a user quota.',
-  usage: '<name> [type= limitType= limit= duration= allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=] [{json}]',
+  usage:
+    '<name> [type= limitType= limit= duration= allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=] [{json}]',
   example: 'user-quotas patch requests-daily limit=200',
   tier: 'write',
   positional: ['name'],
-  args: args({ name: quotaName, type: typeArg.optional(), limitType: limitTypeArg.optional(), limit: limitArg.optional(), ...options }).refine((a) => Object.keys(defined(a)).length > 1, {
+  args: args({
+    name: quotaName,
+    type: typeArg.optional(),
+    limitType: limitTypeArg.optional(),
+    limit: limitArg.optional(),
+    ...options,
+  }).refine((a) => Object.keys(defined(a)).length > 1, {
     error: 'nothing to change: give at least one field, e.g. limit=200',
   }),
   calls: [
@@ -212,8 +249,13 @@ export const userQuotasDelete = defineCommand({
     ]);
     const keys = users.get(name) ?? [];
     const isDefault = Array.isArray(settings.default_quotas) && settings.default_quotas.includes(name);
-    const lines = [`User quota \`${name}\` (${periodText(q)}, ${limitText(q.limitType, q.limit)}) will be deleted, with the usage counted against it.`];
-    if (keys.length > 0) lines.push(`It is assigned to ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: Plexus refuses to delete a quota in use. Remove it from ${keys.length === 1 ? 'that key' : 'those keys'} first.`);
+    const lines = [
+      `User quota \`${name}\` (${periodText(q)}, ${limitText(q.limitType, q.limit)}) will be deleted, with the usage counted against it.`,
+    ];
+    if (keys.length > 0)
+      lines.push(
+        `It is assigned to ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: Plexus refuses to delete a quota in use. Remove it from ${keys.length === 1 ? 'that key' : 'those keys'} first.`,
+      );
     else lines.push('No key uses it.');
     if (isDefault) lines.push('It is one of the default quotas (settings default_quotas): Plexus refuses until it is removed from there.');
     return { lines };
@@ -226,7 +268,9 @@ export const userQuotasDelete = defineCommand({
       if (isPlexusHttpError(e) && e.status === 409) {
         throw new BotError('UPSTREAM_HTTP', e.message, {
           details: e.details,
-          hints: ['Nothing was deleted. Take the quota off those keys (`keys patch <key> quotas=...`) or out of default_quotas (`settings set`), then try again.'],
+          hints: [
+            'Nothing was deleted. Take the quota off those keys (`keys patch <key> quotas=...`) or out of default_quotas (`settings set`), then try again.',
+          ],
           cause: e,
         });
       }

@@ -7,7 +7,8 @@ import type { ParsedLine } from './parse.js';
 const REQUIRED = 'is required';
 
 function issueText(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
-  if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `${k}=`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `${k}=`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.path.length === 1 && raw[String(issue.path[0])] === undefined) return REQUIRED;
   return issue.message;
 }
@@ -30,9 +31,13 @@ export function buildArgs(command: Command, parsed: ParsedLine, rest: string[]):
   if (command.rest) {
     if (extra.length > 0) raw[command.rest] = extra.join(' ');
   } else if (extra.length > 0) {
-    throw new BotError('INVALID_ARGS', `\`${command.name}\` does not take ${extra.length === 1 ? 'the extra word' : 'the extra words'} ${extra.map((w) => `'${w}'`).join(' ')}.`, {
-      hints: [`Usage: ${usageLine(command)}`],
-    });
+    throw new BotError(
+      'INVALID_ARGS',
+      `\`${command.name}\` does not take ${extra.length === 1 ? 'the extra word' : 'the extra words'} ${extra.map((w) => `'${w}'`).join(' ')}.`,
+      {
+        hints: [`Usage: ${usageLine(command)}`],
+      },
+    );
   }
   for (const f of parsed.flags) raw[f] = true;
   if (parsed.body) Object.assign(raw, parsed.body);
@@ -47,7 +52,10 @@ export function buildArgs(command: Command, parsed: ParsedLine, rest: string[]):
   }
   const details = zodIssues(result.error, raw);
   const missing = details.filter((d) => d.message === REQUIRED).map((d) => (names.includes(d.path) ? `<${d.path}>` : `${d.path}=`));
-  const message = missing.length > 0 ? `\`${command.name}\`: missing ${missing.join(', ')}.` : `\`${command.name}\`: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}.`;
+  const message =
+    missing.length > 0
+      ? `\`${command.name}\`: missing ${missing.join(', ')}.`
+      : `\`${command.name}\`: ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}.`;
   throw new BotError('INVALID_ARGS', message, {
     details,
     hints: [`Usage: ${usageLine(command)}`, ...(command.example ? [`Example: ${command.example}`] : [])],

@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 const splitList = (v: unknown): unknown => {
   if (typeof v !== 'string') return v;
-  const items = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return items;
 };
 
@@ -24,13 +27,16 @@ const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
 export const bool = () =>
-  z.preprocess((v) => {
-    if (typeof v !== 'string') return v;
-    const l = v.toLowerCase();
-    if (TRUE.has(l)) return true;
-    if (FALSE.has(l)) return false;
-    return v;
-  }, z.boolean({ error: 'expected true or false' }));
+  z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v;
+      const l = v.toLowerCase();
+      if (TRUE.has(l)) return true;
+      if (FALSE.has(l)) return false;
+      return v;
+    },
+    z.boolean({ error: 'expected true or false' }),
+  );
 
 export const word = (what = 'a value') => z.string({ error: `missing ${what}` }).min(1, { error: `missing ${what}` });
 

@@ -8,7 +8,17 @@ import type { Command, Tier } from './command.js';
  */
 export type Audience = 'private' | 'requester' | 'channel';
 
-export type AudienceWhy = 'unparsed' | 'unknown' | 'private' | 'secret' | 'refused' | 'invalid' | 'read' | 'public-read' | 'change' | 'quiet';
+export type AudienceWhy =
+  | 'unparsed'
+  | 'unknown'
+  | 'private'
+  | 'secret'
+  | 'refused'
+  | 'invalid'
+  | 'read'
+  | 'public-read'
+  | 'change'
+  | 'quiet';
 
 /** Decided before anything runs (Discord fixes a response's visibility with its first callback). */
 export interface Decision {
@@ -24,7 +34,12 @@ export interface Decision {
 /** A line that will run: secrets stay private, reads with the requester unless `--public`, changes go to the team. */
 type Decided = Pick<Decision, 'audience' | 'why'>;
 
-export function audienceOfUse(use: { command: Pick<Command, 'private' | 'quiet'>; tier: Tier; secretLine: boolean; public: boolean }): Decided {
+export function audienceOfUse(use: {
+  command: Pick<Command, 'private' | 'quiet'>;
+  tier: Tier;
+  secretLine: boolean;
+  public: boolean;
+}): Decided {
   if (use.command.private) return { audience: 'private', why: 'private' };
   if (use.secretLine) return { audience: 'private', why: 'secret' };
   if (use.tier !== 'read') return use.command.quiet ? { audience: 'requester', why: 'quiet' } : { audience: 'channel', why: 'change' };

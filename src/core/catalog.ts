@@ -15,6 +15,8 @@ export interface CatalogEntry {
 export function catalog(commands: readonly Command[]): CatalogEntry[] {
   return commands.flatMap((c): CatalogEntry[] => {
     const base = { command: c.name, tier: c.tier, private: Boolean(c.private) };
-    return c.calls.length === 0 ? [{ ...base, method: null, path: null }] : c.calls.map((call) => ({ ...base, tier: call.tier ?? c.tier, method: call.method, path: call.path }));
+    return c.calls.length === 0
+      ? [{ ...base, method: null, path: null }]
+      : c.calls.map((call) => ({ ...base, tier: call.tier ?? c.tier, method: call.method, path: call.path }));
   });
 }

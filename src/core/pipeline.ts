@@ -293,7 +293,9 @@ export class Pipeline {
         title: `Confirm: ${command.name}`,
         severity: 'warning',
         blocks: [
-          text(`\`${maskCommandLine(ctx.line)}\` will ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`),
+          text(
+            `\`${maskCommandLine(ctx.line)}\` will ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`,
+          ),
           ...risk.lines.map((r) => text(r)),
           context(`Only you can confirm, once, within ${ttl} s.`),
         ],

@@ -6,10 +6,19 @@ for (let c = 100; c < 600; c++) if ((c < 200 || c > 299) && c !== 413 && c !== 4
 
 type Check = (v: unknown) => boolean;
 
-const isInt = (min: number, max: number): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const isNum = (min: number, max: number): Check => (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+const isInt =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isNum =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
 const isBool: Check = (v) => typeof v === 'boolean';
-const orNull = (c: Check): Check => (v) => v === null || c(v);
+const orNull =
+  (c: Check): Check =>
+  (v) =>
+    v === null || c(v);
 const strArray: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 interface Field {
@@ -39,7 +48,11 @@ export const SECTIONS: Record<string, Section> = {
         check: (v) => Array.isArray(v) && v.every(isInt(100, 599)),
         msg: 'retryableStatusCodes must be an array of HTTP status codes',
       },
-      retryableErrors: { def: ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND'], check: strArray, msg: 'retryableErrors must be an array of strings' },
+      retryableErrors: {
+        def: ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND'],
+        check: strArray,
+        msg: 'retryableErrors must be an array of strings',
+      },
     },
   },
   'exploration-rate': {
@@ -55,7 +68,11 @@ export const SECTIONS: Record<string, Section> = {
     prefix: 'backgroundExploration.',
     fields: {
       enabled: { def: false, check: isBool, msg: 'enabled must be a boolean' },
-      stalenessThresholdSeconds: { def: 600, check: isInt(60, 86400), msg: 'stalenessThresholdSeconds must be an integer between 60 and 86400' },
+      stalenessThresholdSeconds: {
+        def: 600,
+        check: isInt(60, 86400),
+        msg: 'stalenessThresholdSeconds must be an integer between 60 and 86400',
+      },
       workerConcurrency: { def: 2, check: isInt(1, 16), msg: 'workerConcurrency must be an integer between 1 and 16' },
     },
   },

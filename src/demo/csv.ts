@@ -22,5 +22,9 @@ const revive = (raw: string): unknown => {
 export function fromCsv(text: string): Record<string, unknown>[] {
   if (text.trim() === '') return [];
   // A quoted cell stays text: the writer quotes only cells that need it.
-  return parse(text, { columns: true, skip_empty_lines: true, cast: (value, ctx) => (ctx.header || ctx.quoting ? value : revive(value)) }) as Record<string, unknown>[];
+  return parse(text, {
+    columns: true,
+    skip_empty_lines: true,
+    cast: (value, ctx) => (ctx.header || ctx.quoting ? value : revive(value)),
+  }) as Record<string, unknown>[];
 }

@@ -29,8 +29,7 @@ export const plainError = (status: number, message: string, extra?: Record<strin
   new HttpError(status, { error: message, ...extra });
 
 /** `{"error":{"message","type"}}`: the style of user-quota and quota/* routes. */
-export const typedError = (status: number, message: string, type: string): HttpError =>
-  new HttpError(status, { error: { message, type } });
+export const typedError = (status: number, message: string, type: string): HttpError => new HttpError(status, { error: { message, type } });
 
 export const NOT_FOUND = { error: 'Not Found' };
 export const UNAUTHORIZED = { error: { message: 'Unauthorized', type: 'auth_error', code: 401 } };
@@ -88,7 +87,6 @@ export function parseJsonBody(buf: Buffer): unknown {
     throw plainError(400, 'Malformed JSON in request body');
   }
 }
-
 
 /** PATCH-style routes refuse anything but a JSON object. */
 export function requireObject(v: unknown): Record<string, unknown> {

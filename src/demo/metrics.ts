@@ -23,7 +23,9 @@ export interface PerformanceRow {
 const SAMPLES = 100;
 
 const stats = (xs: number[]) =>
-  xs.length === 0 ? { avg: 0, min: 0, max: 0 } : { avg: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
+  xs.length === 0
+    ? { avg: 0, min: 0, max: 0 }
+    : { avg: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
 
 /** Per provider/model performance over the latest samples (snake_case, like upstream). */
 export function performanceRows(state: DemoState): PerformanceRow[] {
@@ -120,41 +122,116 @@ export function renderMetrics(state: DemoState): string {
     ['cached', (r) => r.tokensCached],
     ['cache_write', (r) => r.tokensCacheWrite],
   ];
-  w.metric('plexus_requests_total', 'counter', 'Total number of requests processed by Plexus since the database was created.', [[{}, all.length]]);
-  w.metric('plexus_errors_total', 'counter', 'Total number of non-success responses (errors) across all providers.', [[{}, all.filter(isError).length]]);
-  w.metric('plexus_tokens_total', 'counter', 'Total tokens processed, broken down by token type (input, output, cached, cache_write).', tokenTypes.map(([t, f]) => [{ type: t }, sum(all, f)]));
-  w.metric('plexus_energy_kwh_total', 'counter', 'Total estimated energy consumption in kilowatt-hours across all requests.', [[{}, sum(all, (r) => r.kwhUsed)]]);
+  w.metric('plexus_requests_total', 'counter', 'Total number of requests processed by Plexus since the database was created.', [
+    [{}, all.length],
+  ]);
+  w.metric('plexus_errors_total', 'counter', 'Total number of non-success responses (errors) across all providers.', [
+    [{}, all.filter(isError).length],
+  ]);
+  w.metric(
+    'plexus_tokens_total',
+    'counter',
+    'Total tokens processed, broken down by token type (input, output, cached, cache_write).',
+    tokenTypes.map(([t, f]) => [{ type: t }, sum(all, f)]),
+  );
+  w.metric('plexus_energy_kwh_total', 'counter', 'Total estimated energy consumption in kilowatt-hours across all requests.', [
+    [{}, sum(all, (r) => r.kwhUsed)],
+  ]);
   w.metric('plexus_requests_today', 'gauge', 'Number of requests processed since local midnight.', [[{}, today.length]]);
   w.metric('plexus_errors_today', 'gauge', 'Number of non-success responses since local midnight.', [[{}, today.filter(isError).length]]);
-  w.metric('plexus_cost_today_usd', 'gauge', 'Total cost in USD for requests processed since local midnight.', [[{}, sum(today, (r) => r.costTotal)]]);
-  w.metric('plexus_avg_duration_ms', 'gauge', 'Average request duration in milliseconds.', [[{}, all.length ? sum(all, (r) => r.durationMs) / all.length : 0]]);
+  w.metric('plexus_cost_today_usd', 'gauge', 'Total cost in USD for requests processed since local midnight.', [
+    [{}, sum(today, (r) => r.costTotal)],
+  ]);
+  w.metric('plexus_avg_duration_ms', 'gauge', 'Average request duration in milliseconds.', [
+    [{}, all.length ? sum(all, (r) => r.durationMs) / all.length : 0],
+  ]);
 
   const byProvider = groupBy(all, (r) => r.provider);
   const p = (name: string, type: 'counter' | 'gauge', help: string, f: (rows: UsageRecord[]) => number) =>
-    w.metric(name, type, help, [...byProvider].map(([k, rows]) => [{ provider: k }, f(rows)]));
+    w.metric(
+      name,
+      type,
+      help,
+      [...byProvider].map(([k, rows]) => [{ provider: k }, f(rows)]),
+    );
   p('plexus_provider_requests_total', 'counter', 'Requests per provider.', (rows) => rows.length);
   p('plexus_provider_errors_total', 'counter', 'Errors per provider.', (rows) => rows.filter(isError).length);
   p('plexus_provider_tokens_total', 'counter', 'Tokens per provider.', (rows) => sum(rows, tokens));
   p('plexus_provider_cost_usd_total', 'counter', 'Cost in USD per provider.', (rows) => sum(rows, (r) => r.costTotal));
-  p('plexus_provider_avg_latency_ms', 'gauge', 'Average request latency per provider.', (rows) => sum(rows, (r) => r.durationMs) / rows.length);
+  p(
+    'plexus_provider_avg_latency_ms',
+    'gauge',
+    'Average request latency per provider.',
+    (rows) => sum(rows, (r) => r.durationMs) / rows.length,
+  );
 
   const byAlias = groupBy(all, (r) => r.incomingModelAlias);
-  w.metric('plexus_model_alias_requests_total', 'counter', 'Requests per model alias.', [...byAlias].map(([k, rows]) => [{ model_alias: k }, rows.length]));
-  w.metric('plexus_model_alias_tokens_total', 'counter', 'Tokens per model alias.', [...byAlias].map(([k, rows]) => [{ model_alias: k }, sum(rows, tokens)]));
+  w.metric(
+    'plexus_model_alias_requests_total',
+    'counter',
+    'Requests per model alias.',
+    [...byAlias].map(([k, rows]) => [{ model_alias: k }, rows.length]),
+  );
+  w.metric(
+    'plexus_model_alias_tokens_total',
+    'counter',
+    'Tokens per model alias.',
+    [...byAlias].map(([k, rows]) => [{ model_alias: k }, sum(rows, tokens)]),
+  );
   const byKey = groupBy(all, (r) => r.apiKey);
-  w.metric('plexus_api_key_requests_total', 'counter', 'Requests per API key.', [...byKey].map(([k, rows]) => [{ api_key: k }, rows.length]));
-  w.metric('plexus_api_key_tokens_total', 'counter', 'Tokens per API key.', [...byKey].map(([k, rows]) => [{ api_key: k }, sum(rows, tokens)]));
+  w.metric(
+    'plexus_api_key_requests_total',
+    'counter',
+    'Requests per API key.',
+    [...byKey].map(([k, rows]) => [{ api_key: k }, rows.length]),
+  );
+  w.metric(
+    'plexus_api_key_tokens_total',
+    'counter',
+    'Tokens per API key.',
+    [...byKey].map(([k, rows]) => [{ api_key: k }, sum(rows, tokens)]),
+  );
 
   const cds = state.activeCooldowns();
   const cd = (c: { provider: string; model: string }) => ({ provider: c.provider, model: c.model });
-  w.metric('plexus_cooldown_active', 'gauge', 'Whether a provider/model is on cooldown.', cds.map((c) => [cd(c), 1]));
-  w.metric('plexus_cooldown_time_remaining_ms', 'gauge', 'Milliseconds until the cooldown ends.', cds.map((c) => [cd(c), c.expiry - now]));
-  w.metric('plexus_cooldown_consecutive_failures', 'gauge', 'Consecutive failures behind the cooldown.', cds.map((c) => [cd(c), c.consecutiveFailures]));
+  w.metric(
+    'plexus_cooldown_active',
+    'gauge',
+    'Whether a provider/model is on cooldown.',
+    cds.map((c) => [cd(c), 1]),
+  );
+  w.metric(
+    'plexus_cooldown_time_remaining_ms',
+    'gauge',
+    'Milliseconds until the cooldown ends.',
+    cds.map((c) => [cd(c), c.expiry - now]),
+  );
+  w.metric(
+    'plexus_cooldown_consecutive_failures',
+    'gauge',
+    'Consecutive failures behind the cooldown.',
+    cds.map((c) => [cd(c), c.consecutiveFailures]),
+  );
 
   const perf = performanceRows(state);
   const pl = (r: PerformanceRow) => ({ provider: r.provider, model: r.model });
-  w.metric('plexus_perf_avg_ttft_ms', 'gauge', 'Average time to first token.', perf.map((r) => [pl(r), r.avg_ttft_ms]));
-  w.metric('plexus_perf_avg_tokens_per_sec', 'gauge', 'Average output tokens per second.', perf.map((r) => [pl(r), r.avg_tokens_per_sec]));
-  w.metric('plexus_perf_sample_count', 'gauge', 'Performance samples.', perf.map((r) => [pl(r), r.sample_count]));
+  w.metric(
+    'plexus_perf_avg_ttft_ms',
+    'gauge',
+    'Average time to first token.',
+    perf.map((r) => [pl(r), r.avg_ttft_ms]),
+  );
+  w.metric(
+    'plexus_perf_avg_tokens_per_sec',
+    'gauge',
+    'Average output tokens per second.',
+    perf.map((r) => [pl(r), r.avg_tokens_per_sec]),
+  );
+  w.metric(
+    'plexus_perf_sample_count',
+    'gauge',
+    'Performance samples.',
+    perf.map((r) => [pl(r), r.sample_count]),
+  );
   return w.text();
 }

@@ -10,9 +10,15 @@ const DAY = 24 * HOUR;
 
 export function seedMcpLogs(rng: Rng, now: number, servers: Record<string, McpServerConfig>): McpLogRecord[] {
   const rows: McpLogRecord[] = [];
-  const tools: Record<string, string[]> = { github: ['search_issues', 'get_pull_request', 'list_commits'], 'docs-search': ['resolve-library-id', 'get-library-docs'] };
+  const tools: Record<string, string[]> = {
+    github: ['search_issues', 'get_pull_request', 'list_commits'],
+    'docs-search': ['resolve-library-id', 'get-library-docs'],
+  };
   for (let i = 0; i < 48; i++) {
-    const server = rng.weighted([['github', 3], ['docs-search', 2]] as const);
+    const server = rng.weighted([
+      ['github', 3],
+      ['docs-search', 2],
+    ] as const);
     const start = now - rng.int(60_000, 3 * DAY);
     const failed = rng.chance(0.08);
     const isCall = rng.chance(0.75);
@@ -26,7 +32,11 @@ export function seedMcpLogs(rng: Rng, now: number, servers: Record<string, McpSe
       method: 'POST',
       jsonrpc_method: isCall ? 'tools/call' : rng.pick(['initialize', 'tools/list']),
       tool_name: isCall ? rng.pick(tools[server] ?? ['unknown']) : null,
-      api_key: rng.weighted([['alice-dev', 3], ['support-bot', 2], ['web-app', 1]] as const),
+      api_key: rng.weighted([
+        ['alice-dev', 3],
+        ['support-bot', 2],
+        ['web-app', 1],
+      ] as const),
       attribution: null,
       source_ip: '10.8.3.14',
       response_status: failed ? 502 : 200,

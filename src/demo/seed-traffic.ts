@@ -26,11 +26,30 @@ const KEY_WEIGHTS = [
 ] as const;
 
 const MODEL_CHOICES: Record<string, readonly (readonly [string, number])[]> = {
-  'web-app': [['smart', 50], ['fast', 30], ['cheap', 20]],
-  'ci-pipeline': [['smart', 40], ['direct/openai/gpt-4o-mini', 35], ['eu-gpt4o', 25]],
-  'support-bot': [['fast', 70], ['cheap', 30]],
-  'analytics-batch': [['cheap', 80], ['direct/openrouter/google/gemini-2.5-flash', 20]],
-  'alice-dev': [['smart', 40], ['fast', 20], ['direct/anthropic/claude-haiku-4-5', 20], ['direct/openai/o3-mini', 20]],
+  'web-app': [
+    ['smart', 50],
+    ['fast', 30],
+    ['cheap', 20],
+  ],
+  'ci-pipeline': [
+    ['smart', 40],
+    ['direct/openai/gpt-4o-mini', 35],
+    ['eu-gpt4o', 25],
+  ],
+  'support-bot': [
+    ['fast', 70],
+    ['cheap', 30],
+  ],
+  'analytics-batch': [
+    ['cheap', 80],
+    ['direct/openrouter/google/gemini-2.5-flash', 20],
+  ],
+  'alice-dev': [
+    ['smart', 40],
+    ['fast', 20],
+    ['direct/anthropic/claude-haiku-4-5', 20],
+    ['direct/openai/o3-mini', 20],
+  ],
 };
 
 const SOURCE_IPS: Record<string, string> = {
@@ -66,7 +85,11 @@ function attempt(index: number, t: Target, status: string, reason: string, retry
 }
 
 /** Generates ~30 days of usage with matching error rows and a few debug traces. */
-export function generateTraffic(rng: Rng, cfg: Config, now: number): { usage: UsageRecord[]; errors: ErrorRecord[]; debugLogs: DebugLog[] } {
+export function generateTraffic(
+  rng: Rng,
+  cfg: Config,
+  now: number,
+): { usage: UsageRecord[]; errors: ErrorRecord[]; debugLogs: DebugLog[] } {
   const usage: UsageRecord[] = [];
   const errors: ErrorRecord[] = [];
   const debugLogs: DebugLog[] = [];
@@ -252,9 +275,18 @@ export function generateTraffic(rng: Rng, cfg: Config, now: number): { usage: Us
     }
 
     if (failure) {
-      const allFailed = failure.kind === 'unknown-model' ? failure.message : `All targets failed: ${attempted.join(', ') || 'none'}. Last error: ${failure.message}`;
+      const allFailed =
+        failure.kind === 'unknown-model'
+          ? failure.message
+          : `All targets failed: ${attempted.join(', ') || 'none'}. Last error: ${failure.message}`;
       const details: Record<string, unknown> = { apiType };
-      if (failure.kind !== 'unknown-model') Object.assign(details, { allAttemptedProviders: attempted, attemptCount: attempted.length, retryHistory: rec.retryHistory, statusCode: failure.status });
+      if (failure.kind !== 'unknown-model')
+        Object.assign(details, {
+          allAttemptedProviders: attempted,
+          attemptCount: attempted.length,
+          retryHistory: rec.retryHistory,
+          statusCode: failure.status,
+        });
       errors.push({
         id: errors.length + 1,
         requestId,
@@ -269,7 +301,11 @@ export function generateTraffic(rng: Rng, cfg: Config, now: number): { usage: Us
 
     if (key === 'alice-dev' && start > now - 2 * DAY) {
       rec.hasDebug = true;
-      const body = { model: alias, messages: [{ role: 'user', content: 'Summarise the attached changelog in three bullet points.' }], stream: rec.isStreamed };
+      const body = {
+        model: alias,
+        messages: [{ role: 'user', content: 'Summarise the attached changelog in three bullet points.' }],
+        stream: rec.isStreamed,
+      };
       debugLogs.push({
         requestId,
         createdAt: start + 1,
@@ -279,7 +315,12 @@ export function generateTraffic(rng: Rng, cfg: Config, now: number): { usage: Us
         transformedResponse: null,
         rawResponseSnapshot: null,
         transformedResponseSnapshot: null,
-        requestHeaders: JSON.stringify({ host: 'plexus.internal:4000', 'user-agent': 'OpenAI/Python 1.54.3', authorization: 'Bearer sk-p...dev1', 'content-type': 'application/json' }),
+        requestHeaders: JSON.stringify({
+          host: 'plexus.internal:4000',
+          'user-agent': 'OpenAI/Python 1.54.3',
+          authorization: 'Bearer sk-p...dev1',
+          'content-type': 'application/json',
+        }),
         responseHeaders: failure ? null : JSON.stringify({ 'content-type': 'application/json' }),
         responseStatus: failure ? null : 200,
         apiKey: key,

@@ -97,7 +97,12 @@ function aliases(): Record<string, AliasConfig> {
 function keys(rng: Rng): Record<string, KeyConfig> {
   const secret = () => `sk-plexus-${rng.hex(32)}`;
   return {
-    'web-app': { secret: secret(), comment: 'Production web frontend', quotas: ['tokens-rolling-hour', 'monthly-cost'], allowRawPassthrough: false },
+    'web-app': {
+      secret: secret(),
+      comment: 'Production web frontend',
+      quotas: ['tokens-rolling-hour', 'monthly-cost'],
+      allowRawPassthrough: false,
+    },
     'ci-pipeline': { secret: secret(), comment: 'GitHub Actions eval runs', quotas: ['requests-daily'], allowRawPassthrough: false },
     'support-bot': {
       secret: secret(),
@@ -162,13 +167,23 @@ export function demoSeed(now: number): DemoSeed {
     keys: k,
     userQuotas: structuredClone(USER_QUOTAS),
     mcpServers: m,
-    settings: { default_quotas: null, 'timeout.defaultSeconds': 120, 'failover.retryableErrors': ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'ConnectionRefused'] },
+    settings: {
+      default_quotas: null,
+      'timeout.defaultSeconds': 120,
+      'failover.retryableErrors': ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'ConnectionRefused'],
+    },
     usage: traffic.usage,
     errors: traffic.errors,
     debugLogs: traffic.debugLogs,
     mcpLogs: seedMcpLogs(rng, now, m),
     cooldowns: [
-      { provider: 'groq', model: 'llama-3.3-70b-versatile', expiry: now + 17 * 60_000, consecutiveFailures: 4, lastError: GROQ_COOLDOWN_ERROR },
+      {
+        provider: 'groq',
+        model: 'llama-3.3-70b-versatile',
+        expiry: now + 17 * 60_000,
+        consecutiveFailures: 4,
+        lastError: GROQ_COOLDOWN_ERROR,
+      },
     ],
     quotaSnapshots: q.snapshots,
     quotaHistory: q.history,

@@ -82,7 +82,8 @@ export function restoreConfig(state: DemoState, data: Obj): Record<string, numbe
   }
   const keys: Record<string, KeyConfig> = {};
   for (const [name, k] of Object.entries(asMap(data.keys))) {
-    if (isRecord(k) && typeof k.secret === 'string') keys[name] = { ...(k as unknown as KeyConfig), allowRawPassthrough: k.allowRawPassthrough === true };
+    if (isRecord(k) && typeof k.secret === 'string')
+      keys[name] = { ...(k as unknown as KeyConfig), allowRawPassthrough: k.allowRawPassthrough === true };
   }
   const mcp: Record<string, McpServerConfig> = {};
   for (const [name, m] of Object.entries(asMap(data.mcp_servers))) if (isRecord(m)) mcp[name] = normalizeMcpServer(m);

@@ -130,7 +130,16 @@ export function usageSummary(rows: UsageRecord[], q: URLSearchParams, now: numbe
 
   const midnight = new Date(nowMin);
   midnight.setHours(0, 0, 0, 0);
-  const today = { requests: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, kwhUsed: 0, totalCost: 0 };
+  const today = {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    kwhUsed: 0,
+    totalCost: 0,
+  };
   for (const r of rows) {
     if (r.startTime < midnight.getTime() || r.startTime > nowMin) continue;
     today.requests++;

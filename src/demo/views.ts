@@ -22,7 +22,15 @@ export function normalizeProvider(input: Obj): ProviderConfig {
     const qc = input.quota_checker as Obj;
     out.quota_checker = { type: qc.type, enabled: qc.enabled ?? true, intervalMinutes: qc.intervalMinutes ?? 60, ...qc };
   }
-  const known = new Set(['api_base_url', 'display_name', 'api_key', 'models', 'quota_checker', 'model_autosync', ...Object.keys(PROVIDER_DEFAULTS)]);
+  const known = new Set([
+    'api_base_url',
+    'display_name',
+    'api_key',
+    'models',
+    'quota_checker',
+    'model_autosync',
+    ...Object.keys(PROVIDER_DEFAULTS),
+  ]);
   for (const [k, v] of Object.entries(input)) if (!known.has(k) && v !== undefined) out[k] = v;
   out.model_autosync = { enabled: false, intervalMinutes: 60, ...(input.model_autosync as Obj | undefined) };
   return out as ProviderConfig;

@@ -14,14 +14,7 @@ import {
   unreachableError,
   zodIssuesToDetails,
 } from './errors.js';
-import {
-  errorCode,
-  isRetryableNetworkError,
-  isTimeoutCode,
-  networkReason,
-  parseRetryAfter,
-  readAll,
-} from './network.js';
+import { errorCode, isRetryableNetworkError, isTimeoutCode, networkReason, parseRetryAfter, readAll } from './network.js';
 import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
 import type { HttpMethod, PlexusApi, RawResponse, RequestOptions, StreamOptions, StreamResponse } from '../base/plexus-api.js';
 
@@ -196,7 +189,10 @@ class PlexusClient implements PlexusApi {
     }
     this.#log?.debug({ method, path: shownPath, status: res.statusCode }, 'Plexus stream opened');
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const text = await readAll(res.body, STREAM_ERROR_BYTES).then((b) => b.toString('utf8'), () => '');
+      const text = await readAll(res.body, STREAM_ERROR_BYTES).then(
+        (b) => b.toString('utf8'),
+        () => '',
+      );
       done();
       throw httpError(res.statusCode, method, shownPath, redactSecrets(text, secrets));
     }
@@ -225,12 +221,7 @@ class PlexusClient implements PlexusApi {
   }
 
   /** Queue, timeout, retry and error mapping shared by both request kinds. */
-  async #call(
-    method: HttpMethod,
-    path: string,
-    opts: Omit<RequestOptions<unknown>, 'schema'>,
-    accept: string,
-  ): Promise<RawResponse> {
+  async #call(method: HttpMethod, path: string, opts: Omit<RequestOptions<unknown>, 'schema'>, accept: string): Promise<RawResponse> {
     const shownPath = stripQuery(path);
     const retries = method === 'GET' ? this.#retries : 0;
     let last: BotError | undefined;
@@ -318,7 +309,10 @@ class PlexusClient implements PlexusApi {
       const buf = Buffer.from(
         await res.body.arrayBuffer().catch((e: unknown) => {
           if (errorCode(e) !== 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw e;
-          throw new AttemptFailure(invalidAnswerError(method, shownPath, `the answer is larger than ${this.#maxResponseBytes} bytes`), false);
+          throw new AttemptFailure(
+            invalidAnswerError(method, shownPath, `the answer is larger than ${this.#maxResponseBytes} bytes`),
+            false,
+          );
         }),
       );
       const status = res.statusCode;
@@ -334,13 +328,7 @@ class PlexusClient implements PlexusApi {
     }
   }
 
-  #networkFailure(
-    e: unknown,
-    method: HttpMethod,
-    shownPath: string,
-    timeoutMs: number,
-    secrets: string[],
-  ): AttemptFailure {
+  #networkFailure(e: unknown, method: HttpMethod, shownPath: string, timeoutMs: number, secrets: string[]): AttemptFailure {
     const code = errorCode(e);
     if (isTimeoutCode(code)) {
       return new AttemptFailure(timeoutError(method, shownPath, timeoutMs, e), true, undefined, true);

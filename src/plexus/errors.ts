@@ -83,12 +83,10 @@ export const formatIssuePath = (path: unknown): string => {
   return out;
 };
 
-
 const issueFromUnknown = (item: unknown): FieldIssue | undefined => {
   if (typeof item === 'string') return { path: '', message: truncate(oneLine(item), MAX_DETAIL) };
   if (!isRecord(item)) return undefined;
-  const message =
-    typeof item.message === 'string' ? item.message : typeof item.code === 'string' ? item.code : JSON.stringify(item);
+  const message = typeof item.message === 'string' ? item.message : typeof item.code === 'string' ? item.code : JSON.stringify(item);
   return { path: formatIssuePath(item.path), message: truncate(oneLine(message), MAX_DETAIL) };
 };
 

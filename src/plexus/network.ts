@@ -57,8 +57,7 @@ export const isRetryableNetworkError = (e: unknown): boolean => {
   return code !== undefined && RETRYABLE_CODES.has(code);
 };
 
-export const isTimeoutCode = (code: string | undefined): boolean =>
-  code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+export const isTimeoutCode = (code: string | undefined): boolean => code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 
 /** A short human reason for a connection failure (no URLs, no secrets). */
 export const networkReason = (e: unknown): string => {

@@ -32,9 +32,17 @@ export const measure = z.union([numberLike, z.string().transform(() => null)]).n
 /** A count or total that reads as 0 when missing or null. */
 export const count = numberLike.nullish().transform((v) => v ?? 0);
 /** A list that reads as [] when missing or null. */
-export const listOf = <S extends z.ZodType>(item: S) => z.array(item).nullish().transform((v): z.output<S>[] => v ?? []);
+export const listOf = <S extends z.ZodType>(item: S) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v): z.output<S>[] => v ?? []);
 /** A list the answer must hold (an answer without it is not the one asked for); null still reads as []. */
-export const requiredListOf = <S extends z.ZodType>(item: S) => z.array(item).nullable().transform((v): z.output<S>[] => v ?? []);
+export const requiredListOf = <S extends z.ZodType>(item: S) =>
+  z
+    .array(item)
+    .nullable()
+    .transform((v): z.output<S>[] => v ?? []);
 /** `success` of a write result: only `true` means the write was made. */
 export const succeeded = z.literal(true, { error: 'expected true (Plexus did not report the write as made)' });
 

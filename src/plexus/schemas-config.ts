@@ -140,23 +140,25 @@ export const userQuotaWriteResultSchema = z.looseObject({
 // ---- MCP servers --------------------------------------------------------------
 
 /** A remote server has `upstream_url`, a local one (`mode: local_http`) a `package` instead. */
-export const mcpServerConfigSchema = z.looseObject({
-  name: str,
-  upstream_url: z.string().optional(),
-  enabled: bool,
-  auth_scheme: str,
-  rate_limit_cooldown_ms: num,
-  quota_cooldown_ms: num,
-  mode: str,
-  launcher: str,
-  package: str,
-  port: num,
-  /** May hold secrets: mask before showing. */
-  headers: z.record(z.string(), z.unknown()).nullish(),
-}).refine((s) => s.upstream_url !== undefined || (s.mode === 'local_http' && typeof s.package === 'string'), {
-  path: ['upstream_url'],
-  error: 'expected a string (or mode local_http with a package)',
-});
+export const mcpServerConfigSchema = z
+  .looseObject({
+    name: str,
+    upstream_url: z.string().optional(),
+    enabled: bool,
+    auth_scheme: str,
+    rate_limit_cooldown_ms: num,
+    quota_cooldown_ms: num,
+    mode: str,
+    launcher: str,
+    package: str,
+    port: num,
+    /** May hold secrets: mask before showing. */
+    headers: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .refine((s) => s.upstream_url !== undefined || (s.mode === 'local_http' && typeof s.package === 'string'), {
+    path: ['upstream_url'],
+    error: 'expected a string (or mode local_http with a package)',
+  });
 export type McpServerConfig = z.output<typeof mcpServerConfigSchema>;
 
 export const mcpServerListSchema = namedMap(mcpServerConfigSchema);

@@ -104,7 +104,16 @@ export const usageSummarySchema = z.looseObject({
     .nullish()
     .transform(
       (t) =>
-        t ?? { requests: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, kwhUsed: 0, totalCost: 0 },
+        t ?? {
+          requests: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          reasoningTokens: 0,
+          cachedTokens: 0,
+          cacheWriteTokens: 0,
+          kwhUsed: 0,
+          totalCost: 0,
+        },
     ),
 });
 export type UsageSummary = z.output<typeof usageSummarySchema>;
@@ -136,14 +145,12 @@ export const retryHistoryEntrySchema = z.looseObject({
 export type RetryHistoryEntry = z.output<typeof retryHistoryEntrySchema>;
 
 /** Lenient: a broken entry is dropped, not the whole list. */
-const retryHistoryListSchema = z
-  .array(z.unknown())
-  .transform((items) =>
-    items.flatMap((item) => {
-      const r = retryHistoryEntrySchema.safeParse(item);
-      return r.success ? [r.data] : [];
-    }),
-  );
+const retryHistoryListSchema = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
+    const r = retryHistoryEntrySchema.safeParse(item);
+    return r.success ? [r.data] : [];
+  }),
+);
 
 /** `retryHistory` (a JSON string in usage rows and error details) → entries; [] when absent or broken. */
 export const parseRetryHistory = (value: string | null | undefined): RetryHistoryEntry[] =>
@@ -159,8 +166,7 @@ export const errorDetailsSchema = z.looseObject({
 export type ErrorDetails = z.output<typeof errorDetailsSchema>;
 
 /** The JSON string in `ErrorRecord.details`; undefined when absent, broken or not an object. */
-export const parseErrorDetails = (value: string | null | undefined): ErrorDetails | undefined =>
-  parseJsonField(errorDetailsSchema, value);
+export const parseErrorDetails = (value: string | null | undefined): ErrorDetails | undefined => parseJsonField(errorDetailsSchema, value);
 
 /** `GET debug` (admin form has `enabledKeys`, limited form has `enabledForKey`). */
 export const debugStateSchema = z.looseObject({

@@ -226,8 +226,13 @@ export function maskKnownSecrets(text: string, secrets: Iterable<string>): strin
  */
 export function maskTokenPatterns(text: string): string {
   return text
-    .replace(/\b([Bb]earer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/g, (_m, scheme: string, sp: string, tok: string) => `${scheme}${sp}${maskSecret(tok)}`)
-    .replace(/\b(?:sk-[A-Za-z0-9_-]{12,}|xox[a-z]-[A-Za-z0-9-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|AIza[A-Za-z0-9_-]{20,})/g, (m) => maskSecret(m));
+    .replace(
+      /\b([Bb]earer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})/g,
+      (_m, scheme: string, sp: string, tok: string) => `${scheme}${sp}${maskSecret(tok)}`,
+    )
+    .replace(/\b(?:sk-[A-Za-z0-9_-]{12,}|xox[a-z]-[A-Za-z0-9-]{8,}|gh[pousr]_[A-Za-z0-9]{16,}|AIza[A-Za-z0-9_-]{20,})/g, (m) =>
+      maskSecret(m),
+    );
 }
 
 const maskQuoted = (v: string): string => {
@@ -272,17 +277,20 @@ const NAME_ARGS = new Set(['key']);
 const isSecretArg = (name: string): boolean => !NAME_ARGS.has(name) && isSecretPath(name);
 
 function maskPairValues(text: string): string {
-  return text.replace(PAIR_RE, (_m, pre: string, dashes: string, name: string, eq: string, value: string) =>
-    // A non-secret value may still hold pairs of its own (a URL's query string).
-    `${pre}${dashes}${name}${eq}${isSecretArg(name) ? (alreadyMasked(value) ? value : maskQuoted(value)) : maskPairValues(value)}`,
+  return text.replace(
+    PAIR_RE,
+    (_m, pre: string, dashes: string, name: string, eq: string, value: string) =>
+      // A non-secret value may still hold pairs of its own (a URL's query string).
+      `${pre}${dashes}${name}${eq}${isSecretArg(name) ? (alreadyMasked(value) ? value : maskQuoted(value)) : maskPairValues(value)}`,
   );
 }
 
 function maskPairs(text: string): string {
-  return maskPairValues(maskTokenPatterns(text))
-    .replace(FLAG_RE, (m, pre: string, dashes: string, name: string, sp: string, value: string) =>
+  return maskPairValues(maskTokenPatterns(text)).replace(
+    FLAG_RE,
+    (m, pre: string, dashes: string, name: string, sp: string, value: string) =>
       isSecretArg(name) && !alreadyMasked(value) ? `${pre}${dashes}${name}${sp}${maskQuoted(value)}` : m,
-    );
+  );
 }
 
 /**

@@ -51,7 +51,10 @@ function openFence(lines: readonly string[]): string | undefined {
 function balanceFences(headLines: string[], tailLines: string[]): [string[], string[]] {
   const open = openFence(headLines);
   if (open === undefined) return [headLines, tailLines];
-  return [[...headLines, '```'], [open, ...tailLines]];
+  return [
+    [...headLines, '```'],
+    [open, ...tailLines],
+  ];
 }
 
 function stringCutter(s: string, make: (s: string) => Block, fences: boolean): Cuttable | undefined {

@@ -67,14 +67,21 @@ export interface TableLayoutOptions {
 }
 
 /** One line per cell: newlines and tabs become spaces. */
-const flatten = (s: unknown): string => String(s ?? '').replace(/\s*[\r\n]+\s*/g, ' ').replace(/\t/g, ' ');
+const flatten = (s: unknown): string =>
+  String(s ?? '')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\t/g, ' ');
 
 /**
  * Header, a rule, then one line per row; columns padded to the widest cell
  * (right-aligned columns padded on the left). Missing cells are blank, extra
  * cells are ignored; trailing spaces are trimmed.
  */
-export function layoutTable(columns: readonly (TableColumn | string)[], rows: readonly (readonly string[])[], opts: TableLayoutOptions = {}): string {
+export function layoutTable(
+  columns: readonly (TableColumn | string)[],
+  rows: readonly (readonly string[])[],
+  opts: TableLayoutOptions = {},
+): string {
   const cols = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
   if (cols.length === 0) return opts.empty ?? '';
   const maxW = Math.max(1, opts.maxColWidth ?? 40);

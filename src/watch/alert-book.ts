@@ -34,7 +34,10 @@ export class AlertBook {
   }
 
   /** `update` gets the current record (or undefined) and returns the next one, or undefined for no change. */
-  change(id: string, update: (cur: AlertRecord | undefined) => AlertRecord | undefined): Promise<{ value: AlertRecord | undefined; changed: boolean }> {
+  change(
+    id: string,
+    update: (cur: AlertRecord | undefined) => AlertRecord | undefined,
+  ): Promise<{ value: AlertRecord | undefined; changed: boolean }> {
     return mutate<AlertRecord>(this.store, alertKey(id), update);
   }
 
@@ -74,7 +77,10 @@ export class AlertBook {
         } catch (e) {
           // One failing channel must not hold up the others; the next sync retries.
           broken.add(tk);
-          this.logger.error({ err: e, alert: r.id, platform: t.poster.platform, channel: t.channelId }, 'alert delivery failed; will retry');
+          this.logger.error(
+            { err: e, alert: r.id, platform: t.poster.platform, channel: t.channelId },
+            'alert delivery failed; will retry',
+          );
         }
       }
       if (r.state === 'resolved' && r.resolvedAt !== undefined && now - r.resolvedAt > KEEP_RESOLVED_MS && (r.periodEnd ?? 0) < now) {

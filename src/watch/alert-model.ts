@@ -87,4 +87,5 @@ export function newRecord(id: string, view: AlertView, now: number, carry?: Aler
 export const isSnoozed = (r: AlertRecord, now: number): boolean => r.snooze !== undefined && r.snooze.until > now;
 
 /** The view a message should show now: frozen while an active alert is snoozed. */
-export const shownView = (r: AlertRecord, now: number): AlertView => (r.state === 'active' && r.snooze && isSnoozed(r, now) ? r.snooze.view : r.view);
+export const shownView = (r: AlertRecord, now: number): AlertView =>
+  r.state === 'active' && r.snooze && isSnoozed(r, now) ? r.snooze.view : r.view;

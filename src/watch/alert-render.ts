@@ -6,7 +6,6 @@ import { maskTokenPatterns } from '../render/mask.js';
 import { context, fields, reply, text, type Action, type Reply } from '../render/reply.js';
 import { shownView, type AlertRecord, type CooldownView, type PlexusView, type QuotaView } from './alert-model.js';
 
-
 /** `14:07 UTC`, with the date when it is not the day of `ref`. */
 export const utc = (ts: number, ref: number): string => `${formatTimestamp(ts, ref)} UTC`;
 
@@ -35,7 +34,10 @@ function cooldownReply(r: AlertRecord, v: CooldownView): Reply {
       ],
     });
   }
-  const left = v.expiry !== null ? `${formatDuration(Math.max(0, v.expiry - r.openedAt))} from ${utc(r.openedAt, r.openedAt)} (until ${utc(v.expiry, r.openedAt)})` : DASH;
+  const left =
+    v.expiry !== null
+      ? `${formatDuration(Math.max(0, v.expiry - r.openedAt))} from ${utc(r.openedAt, r.openedAt)} (until ${utc(v.expiry, r.openedAt)})`
+      : DASH;
   return reply({
     title: `Cooldown: ${what}`,
     severity: 'warning',
@@ -65,7 +67,14 @@ function quotaReply(r: AlertRecord, v: QuotaView, now: number): Reply {
         : v.resolved.reason === 'gone'
           ? 'Plexus no longer reports this quota.'
           : `Back under ${pct(v.level ?? 0)}: now at ${pct(v.resolved.percent)}.`;
-    return reply({ title: `Resolved: quota ${subject}`, severity: 'success', blocks: [text(why), context(`Resolved at ${utc(v.resolved.at, r.openedAt)}; highest this period: ${v.level === null ? DASH : pct(v.level)}.`)] });
+    return reply({
+      title: `Resolved: quota ${subject}`,
+      severity: 'success',
+      blocks: [
+        text(why),
+        context(`Resolved at ${utc(v.resolved.at, r.openedAt)}; highest this period: ${v.level === null ? DASH : pct(v.level)}.`),
+      ],
+    });
   }
   const head = v.blocked ? `Quota exhausted: ${subject}` : `Quota ${pct(v.level ?? v.percent)}: ${subject}`;
   const lead =
@@ -97,7 +106,11 @@ function plexusReply(v: PlexusView, pollSeconds: number): Reply {
     return reply({
       title: 'Plexus reachable again',
       severity: 'success',
-      blocks: [text(`Plexus answers again (unreachable from ${utc(v.since, v.since)} to ${utc(v.resolved.at, v.since)}, about ${formatDuration(v.resolved.at - v.since)}).`)],
+      blocks: [
+        text(
+          `Plexus answers again (unreachable from ${utc(v.since, v.since)} to ${utc(v.resolved.at, v.since)}, about ${formatDuration(v.resolved.at - v.since)}).`,
+        ),
+      ],
     });
   }
   return reply({

@@ -8,7 +8,15 @@ export const cooldownId = (c: Pick<S.CooldownEntry, 'provider' | 'model'>): stri
 
 function view(c: S.CooldownEntry, now: number, reentries: number): CooldownView {
   const expiry = c.expiry ?? (c.timeRemainingMs != null ? now + c.timeRemainingMs : null);
-  return { kind: 'cooldown', provider: c.provider, model: c.model ?? null, failures: c.consecutiveFailures ?? null, lastError: c.lastError ?? null, expiry, reentries };
+  return {
+    kind: 'cooldown',
+    provider: c.provider,
+    model: c.model ?? null,
+    failures: c.consecutiveFailures ?? null,
+    lastError: c.lastError ?? null,
+    expiry,
+    reentries,
+  };
 }
 
 /**
@@ -40,7 +48,8 @@ export function cooldownEnded(rec: AlertRecord | undefined, now: number): AlertR
   return { ...rec, state: 'resolved', resolvedAt: end, view: { ...rec.view, resolved: { at: end, lastedMs: end - rec.openedAt, early } } };
 }
 
-export const readCooldowns = (plexus: PlexusApi): Promise<S.CooldownEntry[]> => plexus.request('GET', mgmtPath('cooldowns'), { schema: S.cooldownListSchema });
+export const readCooldowns = (plexus: PlexusApi): Promise<S.CooldownEntry[]> =>
+  plexus.request('GET', mgmtPath('cooldowns'), { schema: S.cooldownListSchema });
 
 export async function applyCooldowns(book: AlertBook, list: readonly S.CooldownEntry[], now: number, flapMs: number): Promise<void> {
   const current = new Map(list.map((c) => [cooldownId(c), c]));

@@ -82,7 +82,10 @@ export class Delivery {
       minTimeout: this.opts.retryMinMs ?? 500,
       factor: 2,
       onFailedAttempt: (e) => {
-        this.logger.warn({ err: e, platform: t.poster.platform, channel: t.channelId, attempt: e.attemptNumber, retriesLeft: e.retriesLeft }, `${what} failed`);
+        this.logger.warn(
+          { err: e, platform: t.poster.platform, channel: t.channelId, attempt: e.attemptNumber, retriesLeft: e.retriesLeft },
+          `${what} failed`,
+        );
       },
     });
   }
@@ -94,17 +97,20 @@ export class Delivery {
    */
   private async leased<T>(claimKey: string, token: string, leaseMs: number, work: () => Promise<T>): Promise<T> {
     let lost = false;
-    const timer = setInterval(() => {
-      this.store.renew(claimKey, token, leaseMs).then(
-        (held) => {
-          if (!held && !lost) {
-            lost = true;
-            this.logger.error({ claim: claimKey }, 'claim on a post in flight was lost; the message may show twice');
-          }
-        },
-        (e: unknown) => this.logger.warn({ err: e, claim: claimKey }, 'cannot renew the claim on a post in flight'),
-      );
-    }, Math.max(1, Math.floor(leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.store.renew(claimKey, token, leaseMs).then(
+          (held) => {
+            if (!held && !lost) {
+              lost = true;
+              this.logger.error({ claim: claimKey }, 'claim on a post in flight was lost; the message may show twice');
+            }
+          },
+          (e: unknown) => this.logger.warn({ err: e, claim: claimKey }, 'cannot renew the claim on a post in flight'),
+        );
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     timer.unref();
     try {
       return await work();

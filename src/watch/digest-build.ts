@@ -92,7 +92,10 @@ function rank(group: Record<string, Usage>): Ranked[] {
     .map(([name, u]) => ({ name, requests: u.requests, cost: u.cost }))
     .filter((r) => r.requests > 0 || (r.cost ?? 0) > 0);
   const byRequests = [...all].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, 5);
-  const byCost = [...all].filter((r) => r.cost !== null && r.cost > 0).sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0)).slice(0, 3);
+  const byCost = [...all]
+    .filter((r) => r.cost !== null && r.cost > 0)
+    .sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0))
+    .slice(0, 3);
   const picked = new Map([...byRequests, ...byCost].map((r) => [r.name, r]));
   return [...picked.values()].sort((a, b) => b.requests - a.requests || (b.cost ?? 0) - (a.cost ?? 0));
 }
@@ -134,11 +137,16 @@ export async function buildDigest(input: BuildInput): Promise<{ figures: DigestF
     notes.push(`Cost, error share and top lists are missing: the metrics could not be read (${reasonOf(metrics.error)}).`);
   } else if (!input.baseline) {
     top = sinceZero(metrics.value);
-    notes.push('Partial: there is no earlier metrics snapshot (this is the first digest), so cost and error share are missing and the top lists are all-time totals.');
+    notes.push(
+      'Partial: there is no earlier metrics snapshot (this is the first digest), so cost and error share are missing and the top lists are all-time totals.',
+    );
   } else {
     delta = deltaOf(metrics.value, input.baseline);
     top = delta;
-    if (Math.abs(delta.from - start) > span * 0.1) notes.push(`Cost, error share and top lists cover ${at(delta.from)} to ${at(delta.to)} (the metrics snapshot kept at the previous digest).`);
+    if (Math.abs(delta.from - start) > span * 0.1)
+      notes.push(
+        `Cost, error share and top lists cover ${at(delta.from)} to ${at(delta.to)} (the metrics snapshot kept at the previous digest).`,
+      );
     if (delta.reset) notes.push('Plexus counters restarted during the period: cost, error share and top lists may be short.');
   }
   const errorShare = delta && delta.requests > 0 ? delta.errors / delta.requests : delta ? 0 : null;
@@ -149,7 +157,10 @@ export async function buildDigest(input: BuildInput): Promise<{ figures: DigestF
   if (!cooldowns.ok) notes.push(`Cooldowns could not be read (${reasonOf(cooldowns.error)}).`);
   if (!meters.ok) notes.push(`Provider quota meters could not be read (${reasonOf(meters.error)}).`);
   if (!keyQuotas.ok) notes.push(`Key quotas could not be read (${reasonOf(keyQuotas.error)}).`);
-  const closest = [...(meters.ok ? meters.value : []), ...(keyQuotas.ok ? keyQuotas.value : [])].filter((q) => q.percent > 0).sort((a, b) => b.percent - a.percent).slice(0, 5);
+  const closest = [...(meters.ok ? meters.value : []), ...(keyQuotas.ok ? keyQuotas.value : [])]
+    .filter((q) => q.percent > 0)
+    .sort((a, b) => b.percent - a.percent)
+    .slice(0, 5);
 
   const figures: DigestFigures = {
     name: def.name,
@@ -161,11 +172,21 @@ export async function buildDigest(input: BuildInput): Promise<{ figures: DigestF
     tokensIn: { cur: sumSeries(cur, (x) => x.inputTokens), prev: p ? sumSeries(p, (x) => x.inputTokens) : null },
     tokensOut: { cur: sumSeries(cur, (x) => x.outputTokens), prev: p ? sumSeries(p, (x) => x.outputTokens) : null },
     cost: { cur: delta ? delta.cost : null, prev: prevFig?.cost ?? null },
-    avgLatencyMs: { cur: cur.stats.totalRequests > 0 ? cur.stats.avgDurationMs : null, prev: p && p.stats.totalRequests > 0 ? p.stats.avgDurationMs : null },
+    avgLatencyMs: {
+      cur: cur.stats.totalRequests > 0 ? cur.stats.avgDurationMs : null,
+      prev: p && p.stats.totalRequests > 0 ? p.stats.avgDurationMs : null,
+    },
     errorShare: { cur: errorShare, prev: prevFig?.errorShare ?? null },
     series: slots(cur, start, end),
-    top: top ? { providers: rank(top.providers), aliases: rank(top.aliases), keys: rank(top.keys) } : { providers: [], aliases: [], keys: [] },
-    cooldowns: (cooldowns.ok ? cooldowns.value : []).map((c) => ({ provider: c.provider, model: c.model ?? null, expiry: c.expiry ?? null, failures: c.consecutiveFailures ?? null })),
+    top: top
+      ? { providers: rank(top.providers), aliases: rank(top.aliases), keys: rank(top.keys) }
+      : { providers: [], aliases: [], keys: [] },
+    cooldowns: (cooldowns.ok ? cooldowns.value : []).map((c) => ({
+      provider: c.provider,
+      model: c.model ?? null,
+      expiry: c.expiry ?? null,
+      failures: c.consecutiveFailures ?? null,
+    })),
     closest,
     notes,
   };

@@ -5,11 +5,23 @@ import { sparkline } from '../render/sparkline.js';
 import { formatAmount } from '../render/format.js';
 import { RANGE_MS, SPARK_SLOTS, type DigestFigures, type Pair, type Ranked } from './digest-build.js';
 
-const RANGE_LABEL: Record<DigestFigures['range'], string> = { hour: 'last hour', day: 'last 24 h', week: 'last 7 days', month: 'last 30 days' };
+const RANGE_LABEL: Record<DigestFigures['range'], string> = {
+  hour: 'last hour',
+  day: 'last 24 h',
+  week: 'last 7 days',
+  month: 'last 30 days',
+};
 
 /** `26 Nov, 09:00` in the digest's time zone. */
 export function zoned(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(t);
 }
 
 const change = (p: Pair): string => (p.cur === null || p.prev === null ? '' : ` (${formatChange(p.cur, p.prev)})`);
@@ -21,7 +33,8 @@ function pointsChange(p: Pair): string {
   return ` (${d > 0 ? '+' : MINUS}${formatNumber(Math.abs(d), 1)} pts)`;
 }
 
-const show = (p: Pair, f: (n: number) => string, delta = change): string => (p.cur === null ? `${DASH} (see notes)` : `${f(p.cur)}${delta(p)}`);
+const show = (p: Pair, f: (n: number) => string, delta = change): string =>
+  p.cur === null ? `${DASH} (see notes)` : `${f(p.cur)}${delta(p)}`;
 
 function topTable(title: string, rows: Ranked[]): Block[] {
   if (rows.length === 0) return [];
@@ -30,7 +43,11 @@ function topTable(title: string, rows: Ranked[]): Block[] {
   return [
     table(
       [title, { header: 'requests', align: 'right' }, ...(withCost ? [{ header: 'cost', align: 'right' as const }] : [])],
-      rows.map((r) => [r.name, `${formatNumber(r.requests)}${total > 0 ? ` (${formatPercent(r.requests / total, 0)})` : ''}`, ...(withCost ? [formatMoney(r.cost)] : [])]),
+      rows.map((r) => [
+        r.name,
+        `${formatNumber(r.requests)}${total > 0 ? ` (${formatPercent(r.requests / total, 0)})` : ''}`,
+        ...(withCost ? [formatMoney(r.cost)] : []),
+      ]),
     ),
   ];
 }
@@ -46,7 +63,9 @@ export function renderDigest(f: DigestFigures, opts: { preview?: boolean; note?:
       { label: 'Avg latency', value: show(f.avgLatencyMs, formatDuration) },
       { label: 'Error share', value: show(f.errorShare, (n) => formatPercent(n), pointsChange) },
     ]),
-    text(`Requests: ${sparkline(f.series, { min: 0, width: SPARK_SLOTS }) || DASH} (one bar per ${formatDuration(RANGE_MS[f.range] / SPARK_SLOTS)})`),
+    text(
+      `Requests: ${sparkline(f.series, { min: 0, width: SPARK_SLOTS }) || DASH} (one bar per ${formatDuration(RANGE_MS[f.range] / SPARK_SLOTS)})`,
+    ),
     ...topTable('Top providers', f.top.providers),
     ...topTable('Top aliases', f.top.aliases),
     ...topTable('Top keys', f.top.keys),

@@ -71,13 +71,18 @@ async function runOne(ctx: DigestRunContext, def: DigestDef, now: number): Promi
     return;
   }
   if (now - slot > MAX_LATE_MS) {
-    logger.warn({ digest: def.name, scheduledFor: new Date(slot).toISOString(), lateMs: now - slot }, 'digest skipped: its time passed more than an hour ago');
+    logger.warn(
+      { digest: def.name, scheduledFor: new Date(slot).toISOString(), lateMs: now - slot },
+      'digest skipped: its time passed more than an hour ago',
+    );
     await mutate<DigestState>(store, key, (s) => (s && s.lastSlot < slot ? { ...s, lastSlot: slot } : undefined));
     return;
   }
   const targets = targetsFor(def.channels, ctx.posters);
   if (targets.length === 0) {
-    reportOnce(ctx, `targets:${def.name}`, () => logger.warn({ digest: def.name }, 'digest has no channel on a connected platform; nothing posted'));
+    reportOnce(ctx, `targets:${def.name}`, () =>
+      logger.warn({ digest: def.name }, 'digest has no channel on a connected platform; nothing posted'),
+    );
     await mutate<DigestState>(store, key, (s) => (s && s.lastSlot < slot ? { ...s, lastSlot: slot } : undefined));
     return;
   }

@@ -75,7 +75,16 @@ export class DigestService implements DigestsApi {
 
   /** Builds one digest; the figures and the snapshot to keep. */
   build(def: DigestDef, end: number, st: DigestState | undefined): Promise<{ figures: DigestFigures; snapshot?: CounterSnapshot }> {
-    return buildDigest({ plexus: this.opts.plexus, logger: this.opts.logger, def, end, now: this.opts.clock.now(), baseline: st?.snapshot, previous: st?.previous, keys: this.opts.keys });
+    return buildDigest({
+      plexus: this.opts.plexus,
+      logger: this.opts.logger,
+      def,
+      end,
+      now: this.opts.clock.now(),
+      baseline: st?.snapshot,
+      previous: st?.previous,
+      keys: this.opts.keys,
+    });
   }
 
   async preview(name: string): Promise<{ reply: Reply; data: unknown }> {
@@ -84,7 +93,11 @@ export class DigestService implements DigestsApi {
     if (!def) {
       const names = this.opts.digests.map((d) => `\`${d.name}\``);
       throw new BotError('INVALID_ARGS', `No digest named \`${name}\` is configured.`, {
-        hints: [names.length > 0 ? `Configured: ${names.join(', ')}.` : `No digest is configured; \`digest now ${BUILT_IN_PREVIEW.name}\` previews a daily one.`],
+        hints: [
+          names.length > 0
+            ? `Configured: ${names.join(', ')}.`
+            : `No digest is configured; \`digest now ${BUILT_IN_PREVIEW.name}\` previews a daily one.`,
+        ],
       });
     }
     const { figures } = await this.build(def, this.opts.clock.now(), configured ? await this.state(name) : undefined);

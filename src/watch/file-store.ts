@@ -109,7 +109,8 @@ export class FileStore extends MemoryStore {
     }
     try {
       const parsed = JSON.parse(text) as Partial<StoreData>;
-      if (!parsed || typeof parsed !== 'object' || typeof parsed.records !== 'object' || typeof parsed.claims !== 'object') throw new Error('not a state file');
+      if (!parsed || typeof parsed !== 'object' || typeof parsed.records !== 'object' || typeof parsed.claims !== 'object')
+        throw new Error('not a state file');
       return { records: parsed.records ?? {}, claims: liveClaims(parsed.claims ?? {}, this.now()) };
     } catch (e) {
       // Keep the broken file for a person to look at; start empty rather than not at all.

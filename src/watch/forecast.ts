@@ -63,6 +63,7 @@ export function forecast(samples: readonly Sample[], limit: number | null, now: 
   if (rate <= 0) return { exhaustAt: null, text: 'usage is not rising: not exhausted at this rate' };
   // Extrapolate from the latest reading, not from the fitted line's end: that is what the user sees.
   const exhaustAt = Math.max(now, last.t + (limit - last.used) / rate);
-  if (resetsAt !== null && exhaustAt >= resetsAt) return { exhaustAt: null, text: `at this rate not exhausted before the reset (in ${formatDuration(resetsAt - now)})` };
+  if (resetsAt !== null && exhaustAt >= resetsAt)
+    return { exhaustAt: null, text: `at this rate not exhausted before the reset (in ${formatDuration(resetsAt - now)})` };
   return { exhaustAt, text: `at this rate exhausted in about ${formatDuration(exhaustAt - now)}` };
 }

@@ -31,7 +31,9 @@ export async function recordPollOutcome(store: StateStore, book: AlertBook, now:
   });
   if (!h || h.failures === 0) {
     await book.change(PLEXUS_ALERT, (rec) =>
-      rec && rec.state === 'active' && rec.view.kind === 'plexus' ? { ...rec, state: 'resolved', resolvedAt: now, view: { ...rec.view, resolved: { at: now } } } : undefined,
+      rec && rec.state === 'active' && rec.view.kind === 'plexus'
+        ? { ...rec, state: 'resolved', resolvedAt: now, view: { ...rec.view, resolved: { at: now } } }
+        : undefined,
     );
     return;
   }

@@ -118,7 +118,10 @@ export function startWatchers(opts: WatchersOptions): Watchers {
   );
   const idle = !polling && config.digests.length === 0;
   if (opts.autoStart !== false && !idle) loop.start();
-  log.info({ alerts: polling ? alertTargets.map((t) => `${t.poster.platform}:${t.channelId}`) : [], digests: config.digests.map((d) => d.name) }, idle ? 'watchers idle: no alert channel, no digest' : 'watchers started');
+  log.info(
+    { alerts: polling ? alertTargets.map((t) => `${t.poster.platform}:${t.channelId}`) : [], digests: config.digests.map((d) => d.name) },
+    idle ? 'watchers idle: no alert channel, no digest' : 'watchers started',
+  );
 
   return {
     store,

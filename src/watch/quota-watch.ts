@@ -91,7 +91,12 @@ export function quotaNext(
 /** A quota that is no longer reported (key deleted, quota detached, meter gone) resolves. */
 export function quotaGone(rec: AlertRecord | undefined, now: number): AlertRecord | undefined {
   if (!rec || rec.state !== 'active' || rec.view.kind !== 'quota') return undefined;
-  return { ...rec, state: 'resolved', resolvedAt: now, view: { ...rec.view, resolved: { at: now, percent: rec.view.percent, reason: 'gone' } } };
+  return {
+    ...rec,
+    state: 'resolved',
+    resolvedAt: now,
+    view: { ...rec.view, resolved: { at: now, percent: rec.view.percent, reason: 'gone' } },
+  };
 }
 
 /** Records this poll's readings (for the burn rate) in one write; drops series not read for a while. */

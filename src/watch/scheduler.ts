@@ -64,9 +64,12 @@ export class Loop {
   private schedule(ms: number): void {
     if (this.stopped) return;
     // setTimeout fires at once for delays above 2^31-1 ms.
-    this.timer = setTimeout(() => {
-      void this.runNow().then(() => this.schedule(this.safeDelay()));
-    }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+    this.timer = setTimeout(
+      () => {
+        void this.runNow().then(() => this.schedule(this.safeDelay()));
+      },
+      Math.min(Math.max(0, ms), 2 ** 31 - 1),
+    );
     this.timer.unref?.();
   }
 
@@ -87,4 +90,5 @@ export class Loop {
 }
 
 /** `base` ± `ratio` (default 10 %), so replicas and restarts do not poll in lockstep. */
-export const jitter = (base: number, ratio = 0.1, random: () => number = Math.random): number => Math.round(base * (1 + (random() * 2 - 1) * ratio));
+export const jitter = (base: number, ratio = 0.1, random: () => number = Math.random): number =>
+  Math.round(base * (1 + (random() * 2 - 1) * ratio));

@@ -39,7 +39,8 @@ async function parseBody(req: http.IncomingMessage, raw: Buffer): Promise<{ body
     let body: unknown;
     for (const [field, value] of form.entries()) {
       if (field === 'payload_json' && typeof value === 'string') body = JSON.parse(value);
-      else if (typeof value !== 'string') files.push({ field, name: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+      else if (typeof value !== 'string')
+        files.push({ field, name: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
     }
     return { body, files };
   }
@@ -61,7 +62,13 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
     channels: [{ id: '5555555555555555555', name: 'llm-ops' }],
   };
   const rest = new DiscordRestState(token, applicationId, bot);
-  const gateway = new FakeGateway({ token, applicationId, bot, guild, ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}) });
+  const gateway = new FakeGateway({
+    token,
+    applicationId,
+    bot,
+    guild,
+    ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
+  });
   const watchers: { pred: (c: DiscordCall) => boolean; resolve: (c: DiscordCall) => void }[] = [];
 
   const server = http.createServer((req, res) => {
@@ -69,7 +76,10 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
-      const path = url.pathname.split('/').map((s) => decodeURIComponent(s)).join('/');
+      const path = url.pathname
+        .split('/')
+        .map((s) => decodeURIComponent(s))
+        .join('/');
       const att = path.match(/^\/attachments\/(\d+)\//);
       if (att) {
         const a = rest.attachments.get(att[1]!);
@@ -86,7 +96,10 @@ export async function startFakeDiscord(opts: { heartbeatIntervalMs?: number } = 
       const { body, files } = await parseBody(req, Buffer.concat(chunks));
       const out = rest.handle((req.method ?? 'GET').toUpperCase(), route, Object.fromEntries(url.searchParams), req.headers, body, files);
       const call = rest.calls[rest.calls.length - 1]!;
-      const headers = { ...rest.rateLimitHeaders(req.method ?? 'GET', route), ...(out.json !== undefined ? { 'content-type': 'application/json' } : {}) };
+      const headers = {
+        ...rest.rateLimitHeaders(req.method ?? 'GET', route),
+        ...(out.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      };
       res.writeHead(out.status, headers);
       res.end(out.json !== undefined ? JSON.stringify(out.json) : undefined);
       for (const w of watchers.splice(0)) {

@@ -49,7 +49,12 @@ export interface DiscordHarness {
   at(who: keyof typeof people): Where;
   dm(who: keyof typeof people): Where;
   /** Sends `/plexus <path…>` with these leaf options; resolves when the bot is done with it. */
-  slash(where: Where, path: string[], options?: OptionInput[], resolved?: { attachments: Record<string, unknown> }): Promise<{ id: string; sent: Sent[] }>;
+  slash(
+    where: Where,
+    path: string[],
+    options?: OptionInput[],
+    resolved?: { attachments: Record<string, unknown> },
+  ): Promise<{ id: string; sent: Sent[] }>;
   /** Resolves when the bot has finished with the interaction (rejects with its error). */
   finished(id: string, timeoutMs?: number): Promise<void>;
   /** What the bot sent for an interaction, in order. */
@@ -62,7 +67,9 @@ export interface DiscordHarness {
   close(): Promise<void>;
 }
 
-export async function startDiscordHarness(opts: { ttlSeconds?: number; timeoutMs?: number; discord?: Partial<DiscordOptions> } = {}): Promise<DiscordHarness> {
+export async function startDiscordHarness(
+  opts: { ttlSeconds?: number; timeoutMs?: number; discord?: Partial<DiscordOptions> } = {},
+): Promise<DiscordHarness> {
   const discord = await startFakeDiscord();
   const [platform, viewers] = discord.guild.roles.map((r) => r.id) as [string, string];
   const channel = discord.guild.channels[0]!.id;
@@ -92,12 +99,20 @@ export async function startDiscordHarness(opts: { ttlSeconds?: number; timeoutMs
     await plexus.close();
     throw e;
   }
-  const where = (who: keyof typeof people, u: FakeUser = people[who]): Where => ({ user: u, roles: roles[who], guildId: discord.guild.id, channelId: channel });
+  const where = (who: keyof typeof people, u: FakeUser = people[who]): Where => ({
+    user: u,
+    roles: roles[who],
+    guildId: discord.guild.id,
+    channelId: channel,
+  });
   const finished = (id: string, timeoutMs = 8000) =>
     new Promise<void>((resolve, reject) => {
       const settle = (error: unknown) => (error === undefined ? resolve() : reject(error as Error));
       if (finishedIds.has(id)) return settle(finishedIds.get(id));
-      const timer = setTimeout(() => reject(new Error(`interaction ${id} not handled in ${timeoutMs} ms (dropped by discord.js?)`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`interaction ${id} not handled in ${timeoutMs} ms (dropped by discord.js?)`)),
+        timeoutMs,
+      );
       waiting.set(id, (error) => {
         clearTimeout(timer);
         settle(error);
@@ -107,11 +122,15 @@ export async function startDiscordHarness(opts: { ttlSeconds?: number; timeoutMs
     discord.callsOf(id).flatMap((c): Sent[] => {
       const body = (c.body ?? {}) as Json;
       const stored = c.messageId ? discord.rest.messages.get(c.messageId) : undefined;
-      const eph = stored ? (stored.flags & EPHEMERAL) !== 0 : (Number((body.data as Json | undefined)?.flags ?? body.flags ?? 0) & EPHEMERAL) !== 0;
+      const eph = stored
+        ? (stored.flags & EPHEMERAL) !== 0
+        : (Number((body.data as Json | undefined)?.flags ?? body.flags ?? 0) & EPHEMERAL) !== 0;
       const common = { files: c.files, status: c.status, problems: c.problems, ...(c.messageId ? { messageId: c.messageId } : {}) };
       if (c.path.endsWith('/callback')) {
         const data = (body.data ?? {}) as Json;
-        const via = ({ 4: 'reply', 5: 'defer', 6: 'defer-update', 7: 'update', 8: 'choices' } as const)[Number(body.type) as 4 | 5 | 6 | 7 | 8];
+        const via = ({ 4: 'reply', 5: 'defer', 6: 'defer-update', 7: 'update', 8: 'choices' } as const)[
+          Number(body.type) as 4 | 5 | 6 | 7 | 8
+        ];
         if (!via) return [];
         return [{ via, ephemeral: eph, body: data, text: messageText(data), ...common }];
       }

@@ -92,7 +92,20 @@ export function guildCreate(g: FakeGuild, bot: FakeUser) {
     member_count: 3,
     voice_states: [],
     members: [member(bot, [])],
-    channels: g.channels.map((c, i) => ({ id: c.id, type: 0, guild_id: g.id, name: c.name, position: i, permission_overwrites: [], topic: null, nsfw: false, last_message_id: null, rate_limit_per_user: 0, parent_id: null, flags: 0 })),
+    channels: g.channels.map((c, i) => ({
+      id: c.id,
+      type: 0,
+      guild_id: g.id,
+      name: c.name,
+      position: i,
+      permission_overwrites: [],
+      topic: null,
+      nsfw: false,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      flags: 0,
+    })),
     threads: [],
     presences: [],
     stage_instances: [],
@@ -143,8 +156,27 @@ function base(type: number, applicationId: string, where: Where) {
     token: `aW50ZXJhY3Rpb246${randomBytes(24).toString('base64url')}`,
     version: 1,
     channel_id: where.channelId,
-    channel: inGuild ? { id: where.channelId, type: 0, guild_id: where.guildId, name: 'llm-ops', position: 0, permission_overwrites: [], nsfw: false, parent_id: null, flags: 0 } : { id: where.channelId, type: 1, flags: 0, recipients: [where.user] },
-    ...(inGuild ? { guild_id: where.guildId, guild: { id: where.guildId, locale: 'en-US', features: [] }, member: member(where.user, where.roles ?? []), guild_locale: 'en-US' } : { user: where.user }),
+    channel: inGuild
+      ? {
+          id: where.channelId,
+          type: 0,
+          guild_id: where.guildId,
+          name: 'llm-ops',
+          position: 0,
+          permission_overwrites: [],
+          nsfw: false,
+          parent_id: null,
+          flags: 0,
+        }
+      : { id: where.channelId, type: 1, flags: 0, recipients: [where.user] },
+    ...(inGuild
+      ? {
+          guild_id: where.guildId,
+          guild: { id: where.guildId, locale: 'en-US', features: [] },
+          member: member(where.user, where.roles ?? []),
+          guild_locale: 'en-US',
+        }
+      : { user: where.user }),
     app_permissions: '1071698660929',
     locale: 'en-US',
     entitlements: [],
@@ -170,7 +202,14 @@ export function slashCommand(
   else if (a !== undefined) tree = [{ name: a, type: 1, options }];
   return {
     ...base(type, applicationId, where),
-    data: { id: commandId, name: 'plexus', type: 1, options: tree, ...(resolved ? { resolved } : {}), ...(where.guildId ? { guild_id: where.guildId } : {}) },
+    data: {
+      id: commandId,
+      name: 'plexus',
+      type: 1,
+      options: tree,
+      ...(resolved ? { resolved } : {}),
+      ...(where.guildId ? { guild_id: where.guildId } : {}),
+    },
   };
 }
 

@@ -123,7 +123,10 @@ export class DiscordRestState {
   }
 
   private message(channelId: string, body: Json, files: UploadedFile[], extra: Json, previous?: FakeMessage): FakeMessage {
-    const kept = Array.isArray(body.attachments) && previous ? previous.attachments.filter((a) => (body.attachments as Json[]).some((b) => String(b.id) === String(a.id))) : (previous?.attachments ?? []);
+    const kept =
+      Array.isArray(body.attachments) && previous
+        ? previous.attachments.filter((a) => (body.attachments as Json[]).some((b) => String(b.id) === String(a.id)))
+        : (previous?.attachments ?? []);
     const uploaded = files.map((f) => ({ ...this.addAttachment(f.name, f.data, f.contentType) }));
     const m: FakeMessage = {
       type: 0,
@@ -152,16 +155,29 @@ export class DiscordRestState {
   }
 
   private webhookMessage(s: InteractionState, body: Json, files: UploadedFile[], extra: Json, previous?: FakeMessage): FakeMessage {
-    return this.message(s.channelId, body, files, {
-      webhook_id: this.applicationId,
-      application_id: this.applicationId,
-      interaction_metadata: { id: s.id, type: s.type, user: s.user, authorizing_integration_owners: {} },
-      ...extra,
-    }, previous);
+    return this.message(
+      s.channelId,
+      body,
+      files,
+      {
+        webhook_id: this.applicationId,
+        application_id: this.applicationId,
+        interaction_metadata: { id: s.id, type: s.type, user: s.user, authorizing_integration_owners: {} },
+        ...extra,
+      },
+      previous,
+    );
   }
 
   /** Handles one request below /api/v10; returns status and JSON (undefined for 204). */
-  handle(method: string, path: string, query: Record<string, string>, headers: http.IncomingHttpHeaders, body: unknown, files: UploadedFile[]): { status: number; json?: unknown } {
+  handle(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    headers: http.IncomingHttpHeaders,
+    body: unknown,
+    files: UploadedFile[],
+  ): { status: number; json?: unknown } {
     const call: DiscordCall = { method, path, query, body, files, status: 0, problems: [], at: this.now() };
     this.calls.push(call);
     const answer = (status: number, json?: unknown) => {
@@ -170,7 +186,11 @@ export class DiscordRestState {
     };
     const invalid = (problems: string[]) => {
       call.problems = problems;
-      return answer(400, { code: 50035, message: 'Invalid Form Body', errors: { _errors: problems.map((p) => ({ code: 'BASE_TYPE_INVALID', message: p })) } });
+      return answer(400, {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: { _errors: problems.map((p) => ({ code: 'BASE_TYPE_INVALID', message: p })) },
+      });
     };
     const fault = this.faults.findIndex((f) => f.method === method && f.path.test(path));
     if (fault >= 0) {
@@ -185,21 +205,30 @@ export class DiscordRestState {
     if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === 'POST') {
       const s = this.interactions.get(m[1]!);
       call.interactionId = m[1];
-      if (!s || s.token !== m[2] || this.now() - s.createdAt > RESPONSE_WINDOW_MS) return answer(404, { code: 10062, message: 'Unknown interaction' });
+      if (!s || s.token !== m[2] || this.now() - s.createdAt > RESPONSE_WINDOW_MS)
+        return answer(404, { code: 10062, message: 'Unknown interaction' });
       if (s.ack !== undefined) return answer(400, { code: 40060, message: 'Interaction has already been acknowledged.' });
       const type = Number(b.type);
-      if (!ALLOWED_CALLBACKS[s.type]?.includes(type)) return invalid([`type: ${type} is not a valid response to interaction type ${s.type}`]);
+      if (!ALLOWED_CALLBACKS[s.type]?.includes(type))
+        return invalid([`type: ${type} is not a valid response to interaction type ${s.type}`]);
       const data = (b.data ?? {}) as Json;
       const problems = type === 8 ? choicesProblems(data) : type === 4 || type === 7 ? messageProblems(data) : [];
       if (problems.length > 0) return invalid(problems);
       s.ack = type;
       if (type === 4 || type === 5) {
-        const original = this.webhookMessage(s, type === 5 ? { flags: data.flags } : data, files, { type: s.type === 2 ? 20 : 19, flags: type === 5 ? LOADING : 0 });
+        const original = this.webhookMessage(s, type === 5 ? { flags: data.flags } : data, files, {
+          type: s.type === 2 ? 20 : 19,
+          flags: type === 5 ? LOADING : 0,
+        });
         s.originalId = original.id;
       } else if (type === 7 && s.message) {
         this.message(s.message.channel_id, data, files, {}, this.messages.get(s.message.id) ?? s.message);
       }
-      if (query.with_response === 'true') return answer(200, { interaction: { id: s.id, type: s.type }, resource: { type, ...(s.originalId ? { message: this.messages.get(s.originalId) } : {}) } });
+      if (query.with_response === 'true')
+        return answer(200, {
+          interaction: { id: s.id, type: s.type },
+          resource: { type, ...(s.originalId ? { message: this.messages.get(s.originalId) } : {}) },
+        });
       return answer(204);
     }
 
@@ -215,7 +244,12 @@ export class DiscordRestState {
         if (!existing) return answer(404, { code: 10008, message: 'Unknown Message' });
         if (method === 'GET') return answer(200, existing);
         if (method !== 'PATCH') return answer(405, { code: 0, message: '405: Method Not Allowed' });
-        const next = { ...existing, content: typeof b.content === 'string' ? b.content : existing.content, embeds: (b.embeds as Json[]) ?? existing.embeds, components: (b.components as Json[]) ?? existing.components };
+        const next = {
+          ...existing,
+          content: typeof b.content === 'string' ? b.content : existing.content,
+          embeds: (b.embeds as Json[]) ?? existing.embeds,
+          components: (b.components as Json[]) ?? existing.components,
+        };
         const problems = messageProblems(next);
         if (problems.length > 0) return invalid(problems);
         return answer(200, this.message(existing.channel_id, b, files, {}, existing));
@@ -230,7 +264,11 @@ export class DiscordRestState {
     if (!authed) return answer(401, { code: 0, message: '401: Unauthorized' });
 
     if (path === '/gateway/bot' && method === 'GET') {
-      return answer(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
+      return answer(200, {
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
     }
     if (path === '/users/@me' && method === 'GET') return answer(200, { ...this.bot, verified: true, mfa_enabled: false, flags: 0 });
 

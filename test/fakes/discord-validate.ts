@@ -35,7 +35,8 @@ function checkOptions(options: unknown, at: string, depth: number, problems: str
     const p = `${at}.options[${i}]`;
     if (!isObj(o)) return void problems.push(`${p}: not an object`);
     const name = str(o.name);
-    if (!NAME.test(name) || name !== name.toLowerCase()) problems.push(`${p}.name: ${JSON.stringify(o.name)} is not a valid lowercase name`);
+    if (!NAME.test(name) || name !== name.toLowerCase())
+      problems.push(`${p}.name: ${JSON.stringify(o.name)} is not a valid lowercase name`);
     if (names.has(name)) problems.push(`${p}.name: duplicate ${name}`);
     names.add(name);
     if (len(o.description) < 1 || len(o.description) > 100) problems.push(`${p}.description: length ${len(o.description)} not in 1..100`);
@@ -43,11 +44,13 @@ function checkOptions(options: unknown, at: string, depth: number, problems: str
     kinds.add(type === SUB || type === GROUP ? 'sub' : 'value');
     if (type === GROUP) {
       if (depth !== 0) problems.push(`${p}: a subcommand group may only be at the top level`);
-      for (const [j, s] of ((o.options as unknown[]) ?? []).entries()) if (!isObj(s) || s.type !== SUB) problems.push(`${p}.options[${j}]: a group holds only subcommands`);
+      for (const [j, s] of ((o.options as unknown[]) ?? []).entries())
+        if (!isObj(s) || s.type !== SUB) problems.push(`${p}.options[${j}]: a group holds only subcommands`);
       checkOptions(o.options, p, depth + 1, problems);
     } else if (type === SUB) {
       if (depth > 1) problems.push(`${p}: subcommand nested too deep`);
-      for (const [j, s] of ((o.options as unknown[]) ?? []).entries()) if (isObj(s) && (s.type === SUB || s.type === GROUP)) problems.push(`${p}.options[${j}]: a subcommand holds only values`);
+      for (const [j, s] of ((o.options as unknown[]) ?? []).entries())
+        if (isObj(s) && (s.type === SUB || s.type === GROUP)) problems.push(`${p}.options[${j}]: a subcommand holds only values`);
       checkOptions(o.options, p, 2, problems);
     } else if (!VALUE_TYPES.has(type)) {
       problems.push(`${p}.type: ${String(type)} unknown`);
@@ -113,7 +116,8 @@ export function messageProblems(m: unknown): string[] {
     if (r.type !== 1) problems.push(`components[${i}]: not an action row`);
     if (buttons.length < 1 || buttons.length > 5) problems.push(`components[${i}]: ${buttons.length} buttons, not 1..5`);
     buttons.forEach((b, j) => {
-      if (b.type === 2 && b.style !== 5 && (len(b.custom_id) < 1 || len(b.custom_id) > 100)) problems.push(`components[${i}][${j}].custom_id: length not in 1..100`);
+      if (b.type === 2 && b.style !== 5 && (len(b.custom_id) < 1 || len(b.custom_id) > 100))
+        problems.push(`components[${i}][${j}].custom_id: length not in 1..100`);
       if (len(b.label) > 80) problems.push(`components[${i}][${j}].label: > 80`);
     });
   });

@@ -157,7 +157,13 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
       const body = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
       const method = (req.method ?? 'GET').toUpperCase();
-      fake.requests.push({ method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers: req.headers, body: body.toString('utf8') });
+      fake.requests.push({
+        method,
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ''),
+        headers: req.headers,
+        body: body.toString('utf8'),
+      });
       const wait = delays.filter((d) => matches(d.match, method, url.pathname)).reduce((s, d) => s + d.ms, 0);
       if (wait > 0) await delayed(wait);
       const fault = faults.find((f) => f.remaining > 0 && matches(f.match, method, url.pathname));

@@ -66,7 +66,11 @@ export interface FakeSlack {
   /** The next `count` calls of `method` answer `{ok: false, error}`. */
   failNext(method: string, error: string, count?: number): void;
   /** A file users can share; only the bot token downloads it. */
-  addFile(name: string, content: Buffer, mimetype?: string): { id: string; name: string; mimetype: string; size: number; url_private: string; url_private_download: string; mode: string };
+  addFile(
+    name: string,
+    content: Buffer,
+    mimetype?: string,
+  ): { id: string; name: string; mimetype: string; size: number; url_private: string; url_private_download: string; mode: string };
   callsTo(method: string): ApiCall[];
   /** Every message that reached Slack, with who could see it. */
   seen(): Seen[];
@@ -84,7 +88,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function parseArgs(req: IncomingMessage, raw: Buffer): Args {
   const type = req.headers['content-type'] ?? '';
-  const args: Args = type.includes('application/json') ? (JSON.parse(raw.toString('utf8') || '{}') as Args) : Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  const args: Args = type.includes('application/json')
+    ? (JSON.parse(raw.toString('utf8') || '{}') as Args)
+    : Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   for (const k of ['blocks', 'files', 'attachments']) {
     if (typeof args[k] === 'string') {
       try {
@@ -127,7 +133,15 @@ export async function startFakeSlack(opts: { botToken?: string; appToken?: strin
   } as FakeSlack;
 
   const methods: Record<string, (a: Args, token: string | undefined) => Args> = {
-    'auth.test': () => ({ url: 'https://plexus-test.slack.com/', team: 'Plexus Test', user: 'plexus', team_id: team, user_id: 'U0PLEXUSBOT', bot_id: 'B0PLEXUSBOT', is_enterprise_install: false }),
+    'auth.test': () => ({
+      url: 'https://plexus-test.slack.com/',
+      team: 'Plexus Test',
+      user: 'plexus',
+      team_id: team,
+      user_id: 'U0PLEXUSBOT',
+      bot_id: 'B0PLEXUSBOT',
+      is_enterprise_install: false,
+    }),
     'chat.postMessage': (a) => {
       const err = messageError(a);
       if (err) return { ok: false, ...err };
@@ -149,12 +163,21 @@ export async function startFakeSlack(opts: { botToken?: string; appToken?: strin
       return { channel: a.channel, ts: a.ts, text: a.text };
     },
     'conversations.open': (a) => {
-      const users = String(a.users ?? '').split(',').filter(Boolean);
+      const users = String(a.users ?? '')
+        .split(',')
+        .filter(Boolean);
       if (users.length !== 1) return { ok: false, error: 'users_list_not_supplied' };
       return { channel: { id: `D${users[0]!.slice(1)}` } };
     },
     'usergroups.list': (a) => ({
-      usergroups: fake.usergroups.map((g) => ({ id: g.id, team_id: team, handle: g.handle, name: g.handle, user_count: g.users.length, ...(String(a.include_users) === 'true' ? { users: g.users } : {}) })),
+      usergroups: fake.usergroups.map((g) => ({
+        id: g.id,
+        team_id: team,
+        handle: g.handle,
+        name: g.handle,
+        user_count: g.users.length,
+        ...(String(a.include_users) === 'true' ? { users: g.users } : {}),
+      })),
     }),
     'usergroups.users.list': (a) => {
       const g = fake.usergroups.find((x) => x.id === a.usergroup);
@@ -232,7 +255,8 @@ export async function startFakeSlack(opts: { botToken?: string; appToken?: strin
     const f = files.get(id);
     if (!f) return send(res, 404, 'not_found');
     // Like Slack: without a valid token you get the sign-in page, not the file.
-    if (req.headers.authorization !== `Bearer ${botToken}`) return send(res, 200, '<html><body>Sign in to Slack</body></html>', { 'content-type': 'text/html; charset=utf-8' });
+    if (req.headers.authorization !== `Bearer ${botToken}`)
+      return send(res, 200, '<html><body>Sign in to Slack</body></html>', { 'content-type': 'text/html; charset=utf-8' });
     res.writeHead(200, { 'content-type': f.mimetype, 'content-length': f.content.length });
     res.end(f.content);
   };
@@ -272,16 +296,31 @@ export async function startFakeSlack(opts: { botToken?: string; appToken?: strin
     const out: Seen[] = [];
     for (const c of fake.calls) {
       const ch = String(c.args.channel ?? c.args.channel_id ?? '');
-      if (c.method === 'chat.postMessage' || c.method === 'chat.update') out.push({ via: c.method, channel: ch, visibility: isDm(ch) ? 'requester' : 'channel', text: c.args.text, blocks: c.args.blocks });
-      if (c.method === 'chat.postEphemeral') out.push({ via: c.method, channel: ch, visibility: 'requester', text: c.args.text, blocks: c.args.blocks });
+      if (c.method === 'chat.postMessage' || c.method === 'chat.update')
+        out.push({ via: c.method, channel: ch, visibility: isDm(ch) ? 'requester' : 'channel', text: c.args.text, blocks: c.args.blocks });
+      if (c.method === 'chat.postEphemeral')
+        out.push({ via: c.method, channel: ch, visibility: 'requester', text: c.args.text, blocks: c.args.blocks });
     }
     for (const p of fake.hookPosts) {
       // A replaced message keeps its audience; otherwise response_type decides.
       const inChannel = p.body.replace_original === true ? !p.ephemeralOriginal : p.body.response_type === 'in_channel';
-      out.push({ via: 'response_url', channel: p.channel, visibility: inChannel && !isDm(p.channel) ? 'channel' : 'requester', replaces: p.body.replace_original === true, text: p.body.text, blocks: p.body.blocks });
+      out.push({
+        via: 'response_url',
+        channel: p.channel,
+        visibility: inChannel && !isDm(p.channel) ? 'channel' : 'requester',
+        replaces: p.body.replace_original === true,
+        text: p.body.text,
+        blocks: p.body.blocks,
+      });
     }
     for (const u of fake.uploads) {
-      if (u.channel) out.push({ via: 'file', channel: u.channel, visibility: isDm(u.channel) ? 'requester' : 'channel', text: `${u.filename}\n${u.content.toString('utf8')}` });
+      if (u.channel)
+        out.push({
+          via: 'file',
+          channel: u.channel,
+          visibility: isDm(u.channel) ? 'requester' : 'channel',
+          text: `${u.filename}\n${u.content.toString('utf8')}`,
+        });
     }
     return out;
   };

@@ -67,7 +67,10 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-const allow: AccessRule[] = [{ platform: 'slack', channels: [OPS, 'dm'], users: [ALICE], tier: 'destructive' }, { platform: 'slack', channels: [OPS], tier: 'read' }];
+const allow: AccessRule[] = [
+  { platform: 'slack', channels: [OPS, 'dm'], users: [ALICE], tier: 'destructive' },
+  { platform: 'slack', channels: [OPS], tier: 'read' },
+];
 
 export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const mode = o.mode ?? 'http';
@@ -82,7 +85,11 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
   const config: BotConfig = {
     ...base,
     plexus: { baseUrl: plexus.url, adminKey: plexus.adminKey, concurrency: 4, timeoutMs },
-    slack: { botToken: slack.botToken, apiUrl: slack.apiUrl, ...(mode === 'socket' ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }) },
+    slack: {
+      botToken: slack.botToken,
+      apiUrl: slack.apiUrl,
+      ...(mode === 'socket' ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }),
+    },
     access: o.access === undefined ? allow : o.access,
     confirm: { ttlSeconds: o.ttlSeconds ?? 120 },
   };
@@ -93,7 +100,11 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     const extra = o.extraCommands ?? [];
     const names = new Set(extra.map((c) => c.name));
     const registry = new Registry([...commands.filter((c) => !names.has(c.name)), ...extra]);
-    return { deps, registry, pipeline: new Pipeline(deps, registry, { rules: config.access }, { confirmTtlSeconds: config.confirm.ttlSeconds }) };
+    return {
+      deps,
+      registry,
+      pipeline: new Pipeline(deps, registry, { rules: config.access }, { confirmTtlSeconds: config.confirm.ttlSeconds }),
+    };
   };
   const start = (app: App) =>
     startSlack({
@@ -114,12 +125,22 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
   h.handle = await start(h.app);
   h.eventsUrl = `http://127.0.0.1:${h.handle.port}/slack/events`;
 
-  const deliver = async (kind: 'slash_commands' | 'interactive' | 'events_api', form: string, payload: Record<string, unknown>, hook: string): Promise<Sent> => {
+  const deliver = async (
+    kind: 'slash_commands' | 'interactive' | 'events_api',
+    form: string,
+    payload: Record<string, unknown>,
+    hook: string,
+  ): Promise<Sent> => {
     if (mode === 'socket') {
       const ack = await slack.socket.send(kind, payload);
       return { status: 200, ms: ack.ackMs, body: ack.payload, hook };
     }
-    const res: Posted = await postSigned(h.eventsUrl, SIGNING_SECRET, form, kind === 'events_api' ? { contentType: 'application/json' } : {});
+    const res: Posted = await postSigned(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      form,
+      kind === 'events_api' ? { contentType: 'application/json' } : {},
+    );
     return { status: res.status, ms: res.ms, body: res.body, hook };
   };
 
@@ -135,7 +156,15 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     const user = c.user ?? ALICE;
     const ephemeral = c.ephemeral ?? true;
     const hook = slack.hook(channel, user, { ephemeralOriginal: ephemeral });
-    const payload = buttonClick({ actionId, user, channel, responseUrl: hook, ephemeral, ...(c.messageTs ? { messageTs: c.messageTs } : {}), ...(c.value ? { value: c.value } : {}) });
+    const payload = buttonClick({
+      actionId,
+      user,
+      channel,
+      responseUrl: hook,
+      ephemeral,
+      ...(c.messageTs ? { messageTs: c.messageTs } : {}),
+      ...(c.value ? { value: c.value } : {}),
+    });
     return deliver('interactive', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload, hook);
   };
   h.dm = (text, c = {}) => {

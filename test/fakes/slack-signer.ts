@@ -42,7 +42,15 @@ export async function postSigned(url: string, secret: string, body: string, o: S
 }
 
 /** The form fields of a slash command invocation. */
-export function slashCommandFields(o: { text: string; user: string; channel: string; channelName?: string; responseUrl: string; command?: string; team?: string }): Record<string, string> {
+export function slashCommandFields(o: {
+  text: string;
+  user: string;
+  channel: string;
+  channelName?: string;
+  responseUrl: string;
+  command?: string;
+  team?: string;
+}): Record<string, string> {
   return {
     token: 'legacy-verification-token',
     team_id: o.team ?? 'T0PLEXUS',
@@ -86,7 +94,16 @@ export function buttonClick(o: {
     ...(o.ephemeral === false ? { message: { type: 'message', ts, text: '', user: 'U0PLEXUSBOT', bot_id: 'B0PLEXUSBOT' } } : {}),
     state: { values: {} },
     response_url: o.responseUrl,
-    actions: [{ type: 'button', action_id: o.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: o.value ?? o.actionId, action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        type: 'button',
+        action_id: o.actionId,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: 'x' },
+        value: o.value ?? o.actionId,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
 }
 

@@ -45,7 +45,14 @@ export function attachSocketMode(server: Server, wsBase: string): FakeSocketMode
       ws.on('close', () => {
         if (live === ws) live = undefined;
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-socket', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0PLEXUS' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake-socket', approximate_connection_time: 18060 },
+          connection_info: { app_id: 'A0PLEXUS' },
+        }),
+      );
     });
   });
 
@@ -75,7 +82,9 @@ export function attachSocketMode(server: Server, wsBase: string): FakeSocketMode
           resolve({ ackMs: Date.now() - started, ...(p === undefined ? {} : { payload: p }) });
         });
       });
-      live.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      live.send(
+        JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }),
+      );
       return acked;
     },
     disconnect(reason = 'refresh_requested') {

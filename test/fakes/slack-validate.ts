@@ -98,7 +98,8 @@ export function messageText(msg: { text?: unknown; blocks?: unknown }): string {
   const parts = [str(msg.text)];
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'text' && typeof x === 'string' ? parts.push(x) : walk(x);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) k === 'text' && typeof x === 'string' ? parts.push(x) : walk(x);
   };
   walk(msg.blocks);
   return parts.join('\n');

@@ -54,7 +54,12 @@ export class FakeClock implements Clock {
 }
 
 export const consoleUser: Actor = { platform: 'console', userId: 'alice', channelId: 'console', groups: [] };
-export const slackUser = (userId = 'U0ALICE', channelId = 'C0LLMOPS', groups: string[] = []): Actor => ({ platform: 'slack', userId, channelId, groups });
+export const slackUser = (userId = 'U0ALICE', channelId = 'C0LLMOPS', groups: string[] = []): Actor => ({
+  platform: 'slack',
+  userId,
+  channelId,
+  groups,
+});
 
 export interface Harness {
   fake: FakePlexus;
@@ -99,10 +104,24 @@ const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({
 });
 
 /** The bot wired to a Plexus fake the way main wires it (src/wiring.ts): a masking logger that collects its lines, and a client. */
-export function wireApp(opts: { fake: FakePlexus; clock: Clock; config: BotConfig; logs: string[]; timeoutMs?: number; concurrency?: number }): { logger: Logger; plexus: PlexusApi; app: Bot } {
+export function wireApp(opts: {
+  fake: FakePlexus;
+  clock: Clock;
+  config: BotConfig;
+  logs: string[];
+  timeoutMs?: number;
+  concurrency?: number;
+}): { logger: Logger; plexus: PlexusApi; app: Bot } {
   const { fake, clock, config, logs } = opts;
   const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
-  const plexus = createPlexusClient({ baseUrl: fake.url, adminKey: fake.adminKey, logger, retryMinMs: 1, timeoutMs: opts.timeoutMs ?? 1000, concurrency: opts.concurrency ?? 4 });
+  const plexus = createPlexusClient({
+    baseUrl: fake.url,
+    adminKey: fake.adminKey,
+    logger,
+    retryMinMs: 1,
+    timeoutMs: opts.timeoutMs ?? 1000,
+    concurrency: opts.concurrency ?? 4,
+  });
   return { logger, plexus, app: wireBot({ config, plexus, logger, clock }) };
 }
 

@@ -114,4 +114,3 @@ export async function until(what: string, probe: () => Promise<boolean> | boolea
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-

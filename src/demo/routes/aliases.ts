@@ -10,11 +10,20 @@ import { deleteRecord, getRecord, patchRecord, type Records } from './record-rou
 export const SELECTORS = ['random', 'in_order', 'cost', 'latency', 'usage', 'quota', 'performance', 'e2e_performance'] as const;
 
 const Target = z
-  .looseObject({ provider: z.string().optional(), model: z.string().optional(), alias: z.string().optional(), enabled: z.boolean().optional() })
+  .looseObject({
+    provider: z.string().optional(),
+    model: z.string().optional(),
+    alias: z.string().optional(),
+    enabled: z.boolean().optional(),
+  })
   .superRefine((t, ctx) => {
     const direct = t.provider !== undefined && t.model !== undefined;
     if (direct === (t.alias !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: [], message: "A target must specify either 'alias' or both 'provider' and 'model', but not both" });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: "A target must specify either 'alias' or both 'provider' and 'model', but not both",
+      });
     }
   });
 
@@ -71,7 +80,11 @@ const ALIASES: Records<AliasConfig> = {
 export function registerAliasRoutes(r: Router): void {
   r.get('/aliases', 'admin', (ctx) => ok(ctx.state.aliases));
 
-  r.get('/aliases/:slug', 'admin', getRecord(ALIASES, (slug, a) => ({ slug, ...a })));
+  r.get(
+    '/aliases/:slug',
+    'admin',
+    getRecord(ALIASES, (slug, a) => ({ slug, ...a })),
+  );
 
   r.put('/aliases/:slug', 'admin', async (ctx) => {
     const slug = ctx.params.slug as string;

@@ -24,7 +24,10 @@ function fullArchive(state: DemoState): Promise<Buffer> {
   const envelope = backupEnvelope(state);
   const counts = Object.fromEntries(Object.entries(TABLES).map(([name, t]) => [name, t.get(state).length]));
   const entries = [
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify({ version: 1, created_at: envelope.created_at, dialect: 'sqlite', tables: counts }, null, 2)) },
+    {
+      name: 'manifest.json',
+      data: Buffer.from(JSON.stringify({ version: 1, created_at: envelope.created_at, dialect: 'sqlite', tables: counts }, null, 2)),
+    },
     { name: 'config.json', data: Buffer.from(JSON.stringify(envelope)) },
     ...Object.values(TABLES).map((t) => ({ name: t.file, data: gzipSync(toCsv(t.get(state) as Obj[])) })),
   ];

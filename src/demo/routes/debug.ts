@@ -17,9 +17,23 @@ function debugView(ctx: RouteCtx): Record<string, unknown> {
   const p = ctx.principal;
   if (p.role === 'limited') {
     const on = ctx.state.traceEnabledFor(p.keyName);
-    return { enabled: on, enabledGlobal: d.enabled, enabledForKey: on, providers: d.providers, keys: d.keys.filter((k) => k === p.keyName), aliases: d.aliases };
+    return {
+      enabled: on,
+      enabledGlobal: d.enabled,
+      enabledForKey: on,
+      providers: d.providers,
+      keys: d.keys.filter((k) => k === p.keyName),
+      aliases: d.aliases,
+    };
   }
-  return { enabled: d.enabled, enabledGlobal: d.enabled, enabledKeys: [...d.keys], providers: d.providers, keys: [...d.keys], aliases: [...d.aliases] };
+  return {
+    enabled: d.enabled,
+    enabledGlobal: d.enabled,
+    enabledKeys: [...d.keys],
+    providers: d.providers,
+    keys: [...d.keys],
+    aliases: [...d.aliases],
+  };
 }
 
 function visibleLogs(ctx: RouteCtx): DebugLog[] {
@@ -31,7 +45,11 @@ export function registerDebugRoutes(r: Router): void {
   r.get('/debug', 'any', (ctx) => ok(debugView(ctx)));
 
   r.patch('/debug', 'admin', async (ctx) => {
-    const body = parseWith(PatchSchema, await ctx.body(), (issues) => new HttpError(400, { error: 'Invalid request body', details: issues }));
+    const body = parseWith(
+      PatchSchema,
+      await ctx.body(),
+      (issues) => new HttpError(400, { error: 'Invalid request body', details: issues }),
+    );
     const d = ctx.state.debug;
     if (body.enabled !== undefined) d.enabled = body.enabled;
     if (body.keys !== undefined) d.keys = body.keys ?? [];
@@ -56,6 +74,10 @@ export function registerDebugRoutes(r: Router): void {
     return ok(wire);
   });
 
-  r.delete('/debug/logs/:requestId', 'admin', deleteRow('debugLogs', (l) => l.requestId));
+  r.delete(
+    '/debug/logs/:requestId',
+    'admin',
+    deleteRow('debugLogs', (l) => l.requestId),
+  );
   r.delete('/debug/logs', 'admin', clearRows('debugLogs'));
 }

@@ -10,6 +10,10 @@ export function registerErrorRoutes(r: Router): void {
   });
 
   // Only DELETE exists for a single error; `GET errors/{id}` is a 404 like upstream.
-  r.delete('/errors/:requestId', 'admin', deleteRow('errors', (e) => e.requestId));
+  r.delete(
+    '/errors/:requestId',
+    'admin',
+    deleteRow('errors', (e) => e.requestId),
+  );
   r.delete('/errors', 'admin', clearRows('errors'));
 }

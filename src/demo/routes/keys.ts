@@ -42,7 +42,11 @@ const KEYS: Records<KeyConfig> = { param: 'name', of: (s) => s.keys, missing: (n
 export function registerKeyRoutes(r: Router): void {
   r.get('/keys', 'admin', (ctx) => ok(keysMap(ctx.state.keys)));
 
-  r.get('/keys/:name', 'admin', getRecord(KEYS, (name, k) => keyView(k, name)));
+  r.get(
+    '/keys/:name',
+    'admin',
+    getRecord(KEYS, (name, k) => keyView(k, name)),
+  );
 
   r.put('/keys/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;

@@ -46,12 +46,19 @@ const SERVERS: Records<McpServerConfig> = {
 export function registerMcpRoutes(r: Router): void {
   r.get('/mcp-servers', 'admin', (ctx) => ok(ctx.state.mcpServers));
 
-  r.get('/mcp-servers/:name', 'admin', getRecord(SERVERS, (name, s) => ({ name, ...s })));
+  r.get(
+    '/mcp-servers/:name',
+    'admin',
+    getRecord(SERVERS, (name, s) => ({ name, ...s })),
+  );
 
   r.put('/mcp-servers/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;
     if (!SLUG_RE.test(name) || RESERVED.has(name)) {
-      throw plainError(400, 'Invalid server name. Must be a non-reserved slug (lowercase letters, numbers, hyphens, underscores, 2-63 characters)');
+      throw plainError(
+        400,
+        'Invalid server name. Must be a non-reserved slug (lowercase letters, numbers, hyphens, underscores, 2-63 characters)',
+      );
     }
     save(ctx.state, name, await ctx.body());
     return ok({ success: true, name });
@@ -77,6 +84,14 @@ export function registerMcpRoutes(r: Router): void {
     return ok(paginate(rows, ctx.query, 20));
   });
 
-  r.delete('/mcp-logs/:requestId', 'admin', deleteRow('mcpLogs', (l) => l.request_id));
-  r.delete('/mcp-logs', 'admin', clearRows('mcpLogs', (l) => l.start_time));
+  r.delete(
+    '/mcp-logs/:requestId',
+    'admin',
+    deleteRow('mcpLogs', (l) => l.request_id),
+  );
+  r.delete(
+    '/mcp-logs',
+    'admin',
+    clearRows('mcpLogs', (l) => l.start_time),
+  );
 }

@@ -21,7 +21,9 @@ export function registerOpenApiRoutes(r: Router): void {
   r.get('/.well-known/plexus/openapi.json', 'public', async (ctx) => {
     const { body, etag } = await load();
     const headers = { etag, 'cache-control': 'public, max-age=300' };
-    const tags = String(ctx.req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+    const tags = String(ctx.req.headers['if-none-match'] ?? '')
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''));
     if (tags.includes(etag) || tags.includes('*')) {
       ctx.res.writeHead(304, headers);
       ctx.res.end();

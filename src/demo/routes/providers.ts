@@ -49,7 +49,11 @@ const ProviderSchema = z
       ctx.addIssue({ code: 'custom', path: ['quota_checker', 'type'], message: `Unknown quota checker type '${qc.type}'` });
     }
     if (qc?.type === 'openrouter' && typeof qc.options?.apiKey !== 'string') {
-      ctx.addIssue({ code: 'custom', path: ['quota_checker', 'options', 'apiKey'], message: 'OpenRouter quota checker requires options.apiKey' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quota_checker', 'options', 'apiKey'],
+        message: 'OpenRouter quota checker requires options.apiKey',
+      });
     }
   });
 
@@ -91,20 +95,27 @@ export function registerProviderRoutes(r: Router): void {
       (issues) => new HttpError(400, { error: { message: 'Invalid request body', type: 'validation_error', code: 400, details: issues } }),
     );
     const u = new URL(body.url);
-    if (BLOCKED_HOSTS.has(u.hostname)) throw new HttpError(400, { error: { message: 'Cannot fetch from localhost', type: 'ssrf_blocked', code: 400 } });
+    if (BLOCKED_HOSTS.has(u.hostname))
+      throw new HttpError(400, { error: { message: 'Cannot fetch from localhost', type: 'ssrf_blocked', code: 400 } });
     if (METADATA_HOSTS.has(u.hostname)) {
       throw new HttpError(400, { error: { message: 'Cannot fetch from cloud metadata endpoints', type: 'ssrf_blocked', code: 400 } });
     }
     // The demo never calls out: it answers from the configured provider with the same host.
     const match = Object.entries(ctx.state.providers).find(([, p]) => hostOf(p.api_base_url).includes(u.host));
     if (!match) {
-      throw new HttpError(500, { error: { message: 'Unable to connect. Is the computer able to access the url?', type: 'fetch_error', code: 500 } });
+      throw new HttpError(500, {
+        error: { message: 'Unable to connect. Is the computer able to access the url?', type: 'fetch_error', code: 500 },
+      });
     }
     const [slug, p] = match;
     return ok({ data: providerModels(p).map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: slug })) });
   });
 
-  r.get('/providers/:slug+', 'admin', getRecord(PROVIDERS, (_slug, p) => p));
+  r.get(
+    '/providers/:slug+',
+    'admin',
+    getRecord(PROVIDERS, (_slug, p) => p),
+  );
 
   r.put('/providers/:slug+', 'admin', async (ctx) => {
     const slug = ctx.params.slug as string;

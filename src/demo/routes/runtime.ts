@@ -55,7 +55,9 @@ export function registerRuntimeRoutes(r: Router): void {
     }
     const data = [...counts.values()]
       .sort((a, b) => a.timestamp - b.timestamp || a.name.localeCompare(b.name))
-      .map((e) => (byModel ? { timestamp: e.timestamp, model: e.name, count: e.count } : { timestamp: e.timestamp, provider: e.name, count: e.count }));
+      .map((e) =>
+        byModel ? { timestamp: e.timestamp, model: e.name, count: e.count } : { timestamp: e.timestamp, provider: e.name, count: e.count },
+      );
     return ok({ data });
   });
 
@@ -78,6 +80,11 @@ export function registerRuntimeRoutes(r: Router): void {
     const hit = cached !== undefined && now - cached.at < METRICS_TTL_MS;
     const text = hit ? cached.text : renderMetrics(ctx.state);
     if (!hit) ctx.state.metricsCache = { at: now, text };
-    return { status: 200, raw: text, contentType: 'text/plain; version=0.0.4; charset=utf-8', headers: { 'x-metrics-cache': hit ? 'HIT' : 'MISS' } };
+    return {
+      status: 200,
+      raw: text,
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      headers: { 'x-metrics-cache': hit ? 'HIT' : 'MISS' },
+    };
   });
 }

@@ -18,8 +18,16 @@ export function registerUsageRoutes(r: Router, timing: StreamTiming): void {
     return ok(usageSummary(scoped, ctx.query, ctx.state.now()));
   });
 
-  r.delete('/usage/:requestId', 'admin', deleteRow('usage', (u) => u.requestId));
-  r.delete('/usage', 'admin', clearRows('usage', (u) => u.startTime));
+  r.delete(
+    '/usage/:requestId',
+    'admin',
+    deleteRow('usage', (u) => u.requestId),
+  );
+  r.delete(
+    '/usage',
+    'admin',
+    clearRows('usage', (u) => u.startTime),
+  );
 
   r.get('/events', 'admin', (ctx) => {
     const sse = openSse(ctx, timing.pingIntervalMs);

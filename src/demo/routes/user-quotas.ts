@@ -26,7 +26,18 @@ const QuotaSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('monthly'), ...common }),
 ]);
 
-const ORDER = ['type', 'limitType', 'limit', 'duration', 'allowedProviders', 'excludedProviders', 'allowedModels', 'excludedModels', 'shared', 'warnAt'];
+const ORDER = [
+  'type',
+  'limitType',
+  'limit',
+  'duration',
+  'allowedProviders',
+  'excludedProviders',
+  'allowedModels',
+  'excludedModels',
+  'shared',
+  'warnAt',
+];
 
 const invalid = (issues: Issues) =>
   new HttpError(400, { error: { message: 'Validation failed', type: 'invalid_request_error' }, details: issues });
@@ -64,12 +75,20 @@ const QUOTAS: Records<UserQuotaDef> = { param: 'name', of: (s) => s.userQuotas, 
 export function registerUserQuotaRoutes(r: Router): void {
   r.get('/user-quotas', 'admin', (ctx) => ok(ctx.state.userQuotas));
 
-  r.get('/user-quotas/:name', 'admin', getRecord(QUOTAS, (name, def) => ({ name, ...def })));
+  r.get(
+    '/user-quotas/:name',
+    'admin',
+    getRecord(QUOTAS, (name, def) => ({ name, ...def })),
+  );
 
   r.put('/user-quotas/:name', 'admin', async (ctx) => {
     const name = ctx.params.name as string;
     if (!SLUG_RE.test(name)) {
-      throw typedError(400, 'Invalid quota name. Must be a slug (lowercase letters, numbers, hyphens, underscores, 2-63 characters)', 'invalid_request_error');
+      throw typedError(
+        400,
+        'Invalid quota name. Must be a slug (lowercase letters, numbers, hyphens, underscores, 2-63 characters)',
+        'invalid_request_error',
+      );
     }
     return save(ctx.state, name, validate(await ctx.body()));
   });
