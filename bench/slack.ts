@@ -103,10 +103,10 @@ function answers(h: SlackHarness) {
   return (hookUrl: string) =>
     new Promise<HookPost>((resolve, reject) => {
       const id = hookUrl.slice(hookUrl.lastIndexOf('/') + 1);
-      const timer = setTimeout(
-        () => (waiting.delete(id), reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`))),
-        ANSWER_TIMEOUT_MS,
-      );
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`));
+      }, ANSWER_TIMEOUT_MS);
       waiting.set(id, (p) => {
         clearTimeout(timer);
         waiting.delete(id);

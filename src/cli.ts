@@ -84,7 +84,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     if (config.access === null) logger.warn('no config file (plexus-bot.yml): chat users are refused until access rules grant them a tier');
     logger.info({ platforms: chat.platforms, plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
-    await new Promise<void>((done) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => done())));
+    await new Promise<void>((done) => {
+      for (const s of ['SIGINT', 'SIGTERM']) process.once(s, () => done());
+    });
     await chat.stop();
     await plexus.close();
     return 0;

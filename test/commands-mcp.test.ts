@@ -41,7 +41,7 @@ describe('mcp set', () => {
     expect(o.reply.private).toBe(true);
     expect(h.text(o)).not.toContain(token);
     expect(h.logs.join('\n')).not.toContain(token);
-    expect((h.state().mcpServers.gh2?.headers as Record<string, string>).Authorization).toBe(`Bearer ${token}`);
+    expect((h.state().mcpServers.gh2?.headers as Record<string, string> | undefined)?.Authorization).toBe(`Bearer ${token}`);
   });
 
   it('refuses a bad name or a missing body before any request', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheus } from '../src/commands/prometheus.js';
+import { parsePrometheus } from '../src/plexus/prometheus-text.js';
 import { formatNumber } from '../src/render/format.js';
 import { T0 as T, useHarness } from './support/harness.js';
 

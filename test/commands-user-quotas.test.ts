@@ -58,7 +58,7 @@ describe('user-quotas set and patch', () => {
     );
     expect(h.text(await h.run('user-quotas patch requests-daily'))).toContain('nothing to change');
     expect(h.calls()).toHaveLength(0);
-    expect(quotas()['burst']).toBeUndefined();
+    expect(quotas().burst).toBeUndefined();
   });
 
   it("renders Plexus' validation failure with its details", async () => {

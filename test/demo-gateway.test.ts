@@ -271,7 +271,7 @@ describe('collections have the recorded shapes', () => {
     expect(Array.isArray(quotas)).toBe(true);
     expect(quotas.map((q) => q.checkerId)).toEqual(['openrouter-credits', 'anthropic-claude-code']);
     expect(shapeDiff(quotas[0], (sampleBody('quotas-list') as Json[])[0])).toEqual([]);
-    expect((quotas[1]?.meters as Json[]).every((m) => typeof m.utilizationPercent === 'number')).toBe(true);
+    expect((quotas[1]!.meters as Json[]).every((m) => typeof m.utilizationPercent === 'number')).toBe(true);
     expect(shapeDiff((await call('GET', '/v0/management/quota-checkers')).body, sampleBody('quota-checkers'))).toEqual([]);
     const hist = (await call('GET', '/v0/management/quotas/openrouter-credits/history?meterKey=balance&since=6h')).body;
     expect(hist).toMatchObject({ checkerId: 'openrouter-credits', meterKey: 'balance' });

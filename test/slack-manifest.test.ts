@@ -63,7 +63,7 @@ function sourceMethods(): Set<string> {
   for (const m of source.matchAll(CLIENT_CALL)) out.add(m[1]!);
   for (const m of source.matchAll(NAMED_CALL)) out.add(m[1]!);
   // The WebClient's upload helper: files.getUploadURLExternal, the bytes, files.completeUploadExternal.
-  if (/\bfilesUploadV2\(/.test(source)) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((x) => out.add(x));
+  if (/\bfilesUploadV2\(/.test(source)) for (const x of ['files.getUploadURLExternal', 'files.completeUploadExternal']) out.add(x);
   if (/\bsay\(/.test(source)) out.add('chat.postMessage');
   return out;
 }

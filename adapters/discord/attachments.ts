@@ -1,5 +1,5 @@
 /** Files sent with a slash command (restore's backup), fetched from Discord's CDN with a size bound. */
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import type { Attachment } from '../../src/core/command.js';
 import { BotError } from '../../src/base/errors.js';
 import { formatBytes } from '../../src/render/format.js';
@@ -24,7 +24,7 @@ const tooBig = (a: AttachmentRef, bytes: number, max: number) =>
 export async function downloadAttachment(a: AttachmentRef, opts: { maxBytes?: number; timeoutMs?: number } = {}): Promise<Attachment> {
   const max = opts.maxBytes ?? MAX_ATTACHMENT_BYTES;
   if (a.size > max) throw tooBig(a, a.size, max);
-  let res;
+  let res: Dispatcher.ResponseData;
   try {
     res = await request(a.url, { method: 'GET', headersTimeout: opts.timeoutMs ?? 15_000, bodyTimeout: opts.timeoutMs ?? 15_000 });
   } catch (e) {

@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { App } from '../../src/app.js';
+import type { Attachment } from '../../src/core/command.js';
 import { errorReply } from '../../src/core/error-reply.js';
 import { reply, text } from '../../src/render/reply.js';
 import { downloadAttachment, type AttachmentRef } from './attachments.js';
@@ -86,7 +87,7 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
   const prepared = early ?? (await preparing);
   const out = stream(ephemeral);
 
-  let attachments;
+  let attachments: Attachment[];
   try {
     attachments = await Promise.all(files.map((f) => downloadAttachment(f, { maxBytes: deps.maxAttachmentBytes })));
   } catch (e) {

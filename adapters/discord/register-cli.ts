@@ -4,13 +4,13 @@
  */
 import { REST } from 'discord.js';
 import { commands } from '../../src/commands/index.js';
-import { ConfigError, formatProblem, loadConfig } from '../../src/config.js';
+import { type BotConfig, ConfigError, formatProblem, loadConfig } from '../../src/config.js';
 import { commandChars } from './discord-limits.js';
 import { buildCommandDefinition } from './command-definition.js';
 import { syncCommands } from './register.js';
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let config;
+  let config: BotConfig;
   try {
     config = loadConfig(env);
   } catch (e) {

@@ -3,7 +3,7 @@ import type { Tier } from '../core/command.js';
 import type { Deps } from '../core/deps.js';
 import { BotError } from '../base/errors.js';
 import { isNotFound } from '../plexus/not-found.js';
-import type { HttpMethod, PlexusApi } from '../base/plexus-api.js';
+import type { HttpMethod, PlexusApi, RawResponse } from '../base/plexus-api.js';
 
 /** Where Plexus publishes its own (dereferenced) OpenAPI document. */
 export const OPENAPI_PATH = '/.well-known/plexus/openapi.json';
@@ -190,7 +190,7 @@ interface Cached {
 const cache = new WeakMap<PlexusApi, Cached>();
 
 async function fetchDoc(plexus: PlexusApi): Promise<ApiDoc> {
-  let res;
+  let res: RawResponse;
   try {
     res = await plexus.requestRaw('GET', OPENAPI_PATH);
   } catch (e) {

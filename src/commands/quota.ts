@@ -74,7 +74,7 @@ export const quotaStatus = defineCommand({
         ...(blocked.length > 0
           ? [text(`Requests with this key are refused (429) until ${blocked.map((q) => `${q.name} resets`).join(' and ')}.`)]
           : []),
-        context('Most constrained: ' + (status.quotaName ?? DASH)),
+        context(`Most constrained: ${status.quotaName ?? DASH}`),
       ],
     });
   },

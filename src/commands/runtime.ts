@@ -6,7 +6,7 @@ import * as S from '../plexus/schemas.js';
 import { DASH, formatDuration, formatMoney, formatNumber, formatPercent, formatRelative } from '../render/format.js';
 import { context, fields, reply, table, text } from '../render/reply.js';
 import { jsonReply } from './json-reply.js';
-import { Metrics, parsePrometheus } from './prometheus.js';
+import { Metrics, parsePrometheus } from '../plexus/prometheus-text.js';
 
 const CONCURRENCY = mgmtPath('concurrency');
 const PERFORMANCE = mgmtPath('performance');

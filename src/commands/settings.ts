@@ -43,11 +43,9 @@ export const settingsSet = defineCommand({
   usage: 'name=value... [{json}]',
   example: 'settings set {"default_quotas":["requests-daily"]}',
   tier: 'write',
-  args: z
-    .record(z.string(), z.unknown())
-    .refine((o) => Object.keys(o).length > 0, {
-      error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}',
-    }),
+  args: z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length > 0, {
+    error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}',
+  }),
   calls: [
     { method: 'GET', path: SETTINGS },
     { method: 'PATCH', path: SETTINGS },

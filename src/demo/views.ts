@@ -43,7 +43,7 @@ export function providerModels(p: ProviderConfig): string[] {
 }
 
 export function modelPricing(p: ProviderConfig | undefined, model: string): { input: number; output: number } | undefined {
-  if (!p || !p.models || Array.isArray(p.models)) return undefined;
+  if (!p?.models || Array.isArray(p.models)) return undefined;
   return p.models[model]?.pricing;
 }
 

@@ -163,7 +163,7 @@ export const parseErrorBody = (status: number, text: string): ParsedErrorBody =>
   }
 
   const out: ParsedErrorBody = {
-    message: message && message.trim() ? truncate(message.trim(), MAX_MESSAGE) : statusLine(status),
+    message: message?.trim() ? truncate(message.trim(), MAX_MESSAGE) : statusLine(status),
     details: details.slice(0, MAX_DETAILS),
     hints,
     body,

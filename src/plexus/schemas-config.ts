@@ -1,6 +1,6 @@
 /** Schemas of the configuration objects, auth/self answers, settings and write results. */
 import { z } from 'zod';
-import { bool, boolLike, listOf, namedMap, num, numberLike, requiredListOf, str, strList, succeeded } from './schema-helpers.js';
+import { bool, boolLike, namedMap, num, numberLike, requiredListOf, str, strList, succeeded } from './schema-helpers.js';
 
 // ---- providers ----------------------------------------------------------
 

@@ -41,7 +41,7 @@ export function cooldownNext(rec: AlertRecord | undefined, c: S.CooldownEntry, n
 
 /** Left cooldown: resolved with how long it lasted (up to its expiry when that passed unseen). */
 export function cooldownEnded(rec: AlertRecord | undefined, now: number): AlertRecord | undefined {
-  if (!rec || rec.state !== 'active' || rec.view.kind !== 'cooldown') return undefined;
+  if (rec?.state !== 'active' || rec.view.kind !== 'cooldown') return undefined;
   const expiry = rec.view.expiry;
   const end = expiry !== null && expiry < now ? Math.max(expiry, rec.openedAt) : now;
   const early = expiry !== null && now < expiry - 1000;

@@ -1,32 +1,5 @@
 import { BotError } from '../base/errors.js';
-
-export interface PromSample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/g;
-
-const unescape = (v: string): string => v.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
-
-/** Prometheus text exposition 0.0.4 → samples (comments and unparsable lines are skipped). */
-export function parsePrometheus(text: string): PromSample[] {
-  const out: PromSample[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = LINE.exec(line);
-    if (!m) continue;
-    const value = Number(m[3]);
-    if (!Number.isFinite(value)) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1] as string] = unescape(l[2] as string);
-    out.push({ name: m[1] as string, labels, value });
-  }
-  return out;
-}
+import { parsePrometheus, type Sample } from '../plexus/prometheus-text.js';
 
 export interface Usage {
   requests: number;
@@ -44,7 +17,7 @@ export interface CounterSnapshot {
   keys: Record<string, Usage>;
 }
 
-function byLabel(samples: PromSample[], name: string, label: string): Record<string, number> | null {
+function byLabel(samples: Sample[], name: string, label: string): Record<string, number> | null {
   const hits = samples.filter((s) => s.name === name);
   if (hits.length === 0) return null;
   const out: Record<string, number> = {};
@@ -63,7 +36,8 @@ function usage(requests: Record<string, number> | null, cost: Record<string, num
 
 /** Reads `GET metrics`. Per-key cost comes from the attribution counters (summed over attributions). */
 export function snapshotOf(text: string, at: number): CounterSnapshot {
-  const s = parsePrometheus(text);
+  // Counters are finite; a +Inf bucket bound or a NaN would poison every sum.
+  const s = parsePrometheus(text).filter((x) => Number.isFinite(x.value));
   const total = (name: string) => s.filter((x) => x.name === name).reduce((a, x) => a + x.value, 0);
   if (!s.some((x) => x.name === 'plexus_requests_total')) {
     throw new BotError('UPSTREAM_INVALID', 'The metrics answer of Plexus has no plexus_requests_total counter.');

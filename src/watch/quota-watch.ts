@@ -90,7 +90,7 @@ export function quotaNext(
 
 /** A quota that is no longer reported (key deleted, quota detached, meter gone) resolves. */
 export function quotaGone(rec: AlertRecord | undefined, now: number): AlertRecord | undefined {
-  if (!rec || rec.state !== 'active' || rec.view.kind !== 'quota') return undefined;
+  if (rec?.state !== 'active' || rec.view.kind !== 'quota') return undefined;
   return {
     ...rec,
     state: 'resolved',

@@ -33,7 +33,7 @@ export class AlertControls implements AlertsApi {
     const now = this.clock.now();
     const until = now + hours * 3_600_000;
     await book.change(found.id, (cur) => {
-      if (!cur || cur.state !== 'active') return undefined;
+      if (cur?.state !== 'active') return undefined;
       return { ...cur, snooze: { until, by, hours, view: cur.snooze && cur.snooze.until > now ? cur.snooze.view : cur.view } };
     });
     await book.sync(now, found.id);

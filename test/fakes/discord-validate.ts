@@ -33,7 +33,10 @@ function checkOptions(options: unknown, at: string, depth: number, problems: str
   const kinds = new Set<string>();
   options.forEach((o: unknown, i) => {
     const p = `${at}.options[${i}]`;
-    if (!isObj(o)) return void problems.push(`${p}: not an object`);
+    if (!isObj(o)) {
+      problems.push(`${p}: not an object`);
+      return;
+    }
     const name = str(o.name);
     if (!NAME.test(name) || name !== name.toLowerCase())
       problems.push(`${p}.name: ${JSON.stringify(o.name)} is not a valid lowercase name`);

@@ -180,7 +180,10 @@ export async function startFakePlexus(opts: { adminKey?: string; seed?: DemoSeed
   const pending = new Set<NodeJS.Timeout>();
   const delayed = (ms: number) =>
     new Promise<void>((r) => {
-      const t = setTimeout(() => (pending.delete(t), r()), ms);
+      const t = setTimeout(() => {
+        pending.delete(t);
+        r();
+      }, ms);
       pending.add(t);
     });
   server.keepAliveTimeout = 60_000;

@@ -56,20 +56,20 @@ export function blockProblems(blocks: unknown): string[] {
         if (b.text !== undefined) checkText(`${where}.text`, b.text, 3000, ['mrkdwn', 'plain_text'], problems);
         if (fields) {
           if (fields.length > 10) problems.push(`${where}: ${fields.length} fields > 10`);
-          fields.forEach((f, j) => checkText(`${where}.fields[${j}]`, f, 2000, ['mrkdwn', 'plain_text'], problems));
+          for (const [j, f] of fields.entries()) checkText(`${where}.fields[${j}]`, f, 2000, ['mrkdwn', 'plain_text'], problems);
         }
         break;
       }
       case 'context': {
         const els = (b.elements as Json[] | undefined) ?? [];
         if (els.length < 1 || els.length > 10) problems.push(`${where}: ${els.length} context elements`);
-        els.forEach((e, j) => checkText(`${where}.elements[${j}]`, e, 3000, ['mrkdwn', 'plain_text'], problems));
+        for (const [j, e] of els.entries()) checkText(`${where}.elements[${j}]`, e, 3000, ['mrkdwn', 'plain_text'], problems);
         break;
       }
       case 'actions': {
         const els = (b.elements as Json[] | undefined) ?? [];
         if (els.length < 1 || els.length > 25) problems.push(`${where}: ${els.length} action elements`);
-        els.forEach((e, j) => (e.type === 'button' ? checkButton(`${where}.elements[${j}]`, e, actionIds, problems) : undefined));
+        for (const [j, e] of els.entries()) if (e.type === 'button') checkButton(`${where}.elements[${j}]`, e, actionIds, problems);
         break;
       }
       case 'divider':

@@ -8,7 +8,7 @@ export interface Sample {
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?\s*$/;
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;
 
-const unescape = (s: string): string => s.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
+const unescapeLabel = (s: string): string => s.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 
 function parseValue(v: string): number {
   if (v === '+Inf') return Infinity;
@@ -19,10 +19,9 @@ function parseValue(v: string): number {
 function parseLabels(body: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   LABEL.lastIndex = 0;
-  let m: RegExpExecArray | null;
   let end = 0;
-  while ((m = LABEL.exec(body)) !== null) {
-    out[m[1]!] = unescape(m[2]!);
+  for (let m = LABEL.exec(body); m !== null; m = LABEL.exec(body)) {
+    out[m[1]!] = unescapeLabel(m[2]!);
     end = LABEL.lastIndex;
   }
   return body.slice(end).trim() === '' ? out : undefined;
