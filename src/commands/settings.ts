@@ -43,11 +43,9 @@ export const settingsSet = defineCommand({
   usage: 'name=value... [{json}]',
   example: 'settings set {"default_quotas":["requests-daily"]}',
   tier: 'write',
-  args: z
-    .record(z.string(), z.unknown())
-    .refine((o) => Object.keys(o).length > 0, {
-      error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}',
-    }),
+  args: z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length > 0, {
+    error: 'nothing to set: give name=value pairs or a JSON body, e.g. {"default_quotas":null}',
+  }),
   calls: [
     { method: 'GET', path: SETTINGS },
     { method: 'PATCH', path: SETTINGS },
@@ -70,7 +68,8 @@ export const settingsSet = defineCommand({
         asText.length > 0
           ? [
               context(
-                `${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or null use a JSON body: settings set {"${asText[0]}": …}`,
+                `${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or ` +
+                  `null use a JSON body: settings set {"${asText[0]}": …}`,
               ),
             ]
           : [],
