@@ -86,7 +86,8 @@ function explainAliasError(e: unknown, body: Record<string, unknown>): unknown {
     message: `${e.message} (HTTP 500)`,
     details: e.details,
     hints: [
-      'Plexus answers 500 when an `alias` target leads back to this alias (a cycle). Nothing was saved; point the target at a provider/model or at an alias that does not lead back here.',
+      'Plexus answers 500 when an `alias` target leads back to this alias (a cycle). Nothing was saved; point the target at a ' +
+        'provider/model or at an alias that does not lead back here.',
     ],
     cause: e,
   });
@@ -198,7 +199,8 @@ export const aliasesSet = defineCommand({
   summary: 'Create or replace an alias from a JSON body (fields not given are reset).',
   usage: '<slug> {json}',
   example:
-    'aliases set coding {"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}',
+    'aliases set coding {"target_groups":[{"name":"default","selector":"in_order","targets":' +
+    '[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}',
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),
@@ -274,8 +276,10 @@ export const aliasesDelete = defineCommand({
     const a = await ctx.deps.plexus.request('GET', aliasPath(ctx.args.aliasId), { schema: S.aliasConfigSchema });
     return {
       lines: [
-        `Alias \`${ctx.args.aliasId}\` will be deleted, with ${plural(a.target_groups.length, 'group')} and ${plural(targetCount(a), 'target')}: ${a.target_groups.map(groupText).join(' | ') || 'none'}.`,
-        `Requests for model \`${ctx.args.aliasId}\`${a.additional_aliases?.length ? ` (and ${a.additional_aliases.join(', ')})` : ''} fail from then on. Providers are not touched.`,
+        `Alias \`${ctx.args.aliasId}\` will be deleted, with ${plural(a.target_groups.length, 'group')} and ` +
+          `${plural(targetCount(a), 'target')}: ${a.target_groups.map(groupText).join(' | ') || 'none'}.`,
+        `Requests for model \`${ctx.args.aliasId}\`${a.additional_aliases?.length ? ` (and ${a.additional_aliases.join(', ')})` : ''} ` +
+          'fail from then on. Providers are not touched.',
       ],
     };
   },
@@ -300,7 +304,8 @@ export const aliasesDeleteAll = defineCommand({
     if (all.length === 0) return { lines: ['There are no aliases: nothing will be lost.'] };
     return {
       lines: [
-        `All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. Requests naming them fail from then on.`,
+        `All ${plural(all.length, 'alias', 'aliases')} will be deleted: ${all.map((a) => a.name).join(', ')}. ` +
+          'Requests naming them fail from then on.',
       ],
     };
   },

@@ -101,7 +101,8 @@ export function answerBlocks(res: RawResponse, mask: MaskOptions = {}, maxChars 
   return [
     code(`${shown}\n…`, 'json'),
     context(
-      `Cut: ${formatNumber(leftChars)} more characters (${formatNumber(leftLines)} lines) of ${formatNumber(pretty.length)} are left out. Narrow it with query parameters, or use a curated command.`,
+      `Cut: ${formatNumber(leftChars)} more characters (${formatNumber(leftLines)} lines) of ${formatNumber(pretty.length)} are ` +
+        'left out. Narrow it with query parameters, or use a curated command.',
     ),
   ];
 }

@@ -64,7 +64,9 @@ export const apiList = defineCommand({
       blocks: [
         ...blocks,
         context(
-          `${doc.title} ${doc.version}. Paths are under ${MGMT}/ unless shown whole. \`api describe <operationId>\` explains one; \`api call <operationId> name=value… [{json}]\` runs it.\nTier: GET read; DELETE, and names with delete/restore/restart/reset/clear/rotate/disable, destructive; others write.`,
+          `${doc.title} ${doc.version}. Paths are under ${MGMT}/ unless shown whole. \`api describe <operationId>\` explains ` +
+            'one; `api call <operationId> name=value… [{json}]` runs it.\nTier: GET read; DELETE, and names with ' +
+            'delete/restore/restart/reset/clear/rotate/disable, destructive; others write.',
         ),
       ],
     });
@@ -95,7 +97,8 @@ function describeReply(op: Operation, commands: readonly Command[]): ReturnType<
     const n = op.body.fields.length;
     blocks.push(
       text(
-        `Body (${op.body.contentType}, ${op.body.required ? 'required' : 'optional'}): ${op.body.type}${n > 0 ? `, ${n} field${n === 1 ? '' : 's'}` : ''}`,
+        `Body (${op.body.contentType}, ${op.body.required ? 'required' : 'optional'}): ` +
+          `${op.body.type}${n > 0 ? `, ${n} field${n === 1 ? '' : 's'}` : ''}`,
       ),
     );
     if (n > 0) {
@@ -157,7 +160,9 @@ export const apiCall = defineCommand({
     const keys = req.body ? Object.keys(req.body) : [];
     return {
       lines: [
-        `It sends \`${op.method} ${req.path}\`${Object.keys(req.query).length > 0 ? ` with ${Object.keys(req.query).join(', ')}` : ''}${keys.length > 0 ? ` and a body with ${keys.join(', ')}` : ''}: ${op.summary || op.operationId}.`,
+        `It sends \`${op.method} ${req.path}\`` +
+          `${Object.keys(req.query).length > 0 ? ` with ${Object.keys(req.query).join(', ')}` : ''}` +
+          `${keys.length > 0 ? ` and a body with ${keys.join(', ')}` : ''}: ${op.summary || op.operationId}.`,
         'Plexus applies it at once; there is no undo from here.',
         ...[curatedLine(op, ctx.commands)].filter((l): l is string => l !== undefined).map((l) => `${l} (it says exactly what will go).`),
       ],

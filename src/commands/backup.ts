@@ -57,13 +57,15 @@ export const backup = defineCommand({
   calls: [{ method: 'GET', path: BACKUP }, ...LOG_COUNT_CALLS],
   describeRisk: async (ctx) => {
     const lines = [
-      'The file holds every secret of this Plexus in clear: provider API keys, inference key secrets, MCP server headers and OAuth credentials. It is sent only to you, privately; keep it out of channels and tickets.',
+      'The file holds every secret of this Plexus in clear: provider API keys, inference key secrets, MCP server headers and ' +
+        'OAuth credentials. It is sent only to you, privately; keep it out of channels and tickets.',
     ];
     if (ctx.args.full) {
       const c = await logCounts(ctx);
-      lines.push(
-        `--full adds the logs: ${[c.usage, c.errors, c.debug, c.mcp].map((n, i) => `${n === null ? 'all' : formatNumber(n)} ${LOG_TABLES[i]!.label}`).join(', ')} (debug traces hold request bodies).`,
-      );
+      const counts = [c.usage, c.errors, c.debug, c.mcp]
+        .map((n, i) => `${n === null ? 'all' : formatNumber(n)} ${LOG_TABLES[i]!.label}`)
+        .join(', ');
+      lines.push(`--full adds the logs: ${counts} (debug traces hold request bodies).`);
     }
     return { lines };
   },
@@ -77,10 +79,10 @@ export const backup = defineCommand({
     try {
       parsed = await parseBackup(name, res.body);
     } catch (e) {
-      throw new BotError(
-        'UPSTREAM_INVALID',
-        `GET ${BACKUP}: the answer is not a backup Plexus could restore (${isBotError(e) ? e.message.replace(/^`[^`]*` is not a Plexus backup: /, '').replace(/\. Nothing was sent\.$/, '') : 'unreadable'}).`,
-      );
+      const why = isBotError(e)
+        ? e.message.replace(/^`[^`]*` is not a Plexus backup: /, '').replace(/\. Nothing was sent\.$/, '')
+        : 'unreadable';
+      throw new BotError('UPSTREAM_INVALID', `GET ${BACKUP}: the answer is not a backup Plexus could restore (${why}).`);
     }
     return reply({
       title: `Backup ${name}`,
@@ -128,7 +130,8 @@ export const restore = defineCommand({
     const kept = new Set(isRecord(b.data.keys) ? Object.keys(b.data.keys) : []);
     const lostKeys = keys.map((k) => k.name).filter((n) => !kept.has(n));
     const lines = [
-      `The whole configuration is replaced by \`${b.name}\` (${b.kind === 'archive' ? 'full backup' : 'config backup'}${b.createdAt ? ` of ${formatTimestamp(b.createdAt)} UTC` : ''}, ${formatBytes(b.content.length)}):`,
+      `The whole configuration is replaced by \`${b.name}\` (${b.kind === 'archive' ? 'full backup' : 'config backup'}` +
+        `${b.createdAt ? ` of ${formatTimestamp(b.createdAt)} UTC` : ''}, ${formatBytes(b.content.length)}):`,
       rows.join('\n'),
     ];
     if (lostKeys.length > 0) lines.push(`Keys not in the file stop working at once: ${lostKeys.join(', ')}.`);
@@ -136,11 +139,13 @@ export const restore = defineCommand({
       const c = await logCounts(ctx);
       const logs = LOG_TABLES.map(
         (t) =>
-          `• ${t.label}: ${c[t.current] === null ? '?' : formatNumber(c[t.current])} now → ${formatNumber(b.tables[t.table] ?? 0)} from the file`,
+          `• ${t.label}: ${c[t.current] === null ? '?' : formatNumber(c[t.current])} now → ` +
+          `${formatNumber(b.tables[t.table] ?? 0)} from the file`,
       );
       const other = Object.entries(b.tables).filter(([t]) => !LOG_TABLES.some((l) => l.table === t) && (b.tables[t] ?? 0) > 0);
       lines.push(
-        `The logs are replaced too:\n${logs.join('\n')}${other.length > 0 ? `\n• also: ${other.map(([t, n]) => `${t} ${formatNumber(n)}`).join(', ')}` : ''}`,
+        `The logs are replaced too:\n${logs.join('\n')}` +
+          `${other.length > 0 ? `\n• also: ${other.map(([t, n]) => `${t} ${formatNumber(n)}`).join(', ')}` : ''}`,
       );
     }
     return { lines, plan };
@@ -166,7 +171,8 @@ export const restore = defineCommand({
           : text('Plexus reported no counts.'),
         ...(res.message ? [context(`Plexus: ${res.message}`)] : []),
         text(
-          'Plexus rebuilds its running config from the restored data but does not really restart; `restart` makes sure everything is reloaded.',
+          'Plexus rebuilds its running config from the restored data but does not really restart; `restart` makes sure ' +
+            'everything is reloaded.',
         ),
         byActor(ctx.actor),
       ],
@@ -184,7 +190,8 @@ export const restart = defineCommand({
   calls: [{ method: 'POST', path: RESTART }],
   describeRisk: () => ({
     lines: [
-      'Plexus exits right after answering. It comes back only if a process supervisor starts it again (systemd, a Docker restart policy, pm2, Kubernetes); without one it stays down.',
+      'Plexus exits right after answering. It comes back only if a process supervisor starts it again (systemd, a Docker ' +
+        'restart policy, pm2, Kubernetes); without one it stays down.',
       'Requests in flight are cut, and every call fails until it is back.',
     ],
   }),

@@ -142,7 +142,8 @@ export const configExport = defineCommand({
           { label: 'Settings', value: count(data.settings) },
         ]),
         context(
-          'The file holds provider API keys and key secrets in clear: keep it private. It is not a backup (`backup` makes one `restore` accepts).',
+          'The file holds provider API keys and key secrets in clear: keep it private. It is not a backup (`backup` makes one ' +
+            '`restore` accepts).',
         ),
       ],
     });

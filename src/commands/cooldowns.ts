@@ -74,7 +74,8 @@ export const cooldownsClear = defineCommand({
 });
 
 const cooldownLine = (c: S.CooldownEntry, now: number) =>
-  `• ${c.provider}/${c.model ?? '*'}: ${formatDuration(c.timeRemainingMs ?? (c.expiry != null ? c.expiry - now : null))} left, ${c.consecutiveFailures ?? '?'} failures${c.lastError ? ` (${c.lastError.slice(0, 80)})` : ''}`;
+  `• ${c.provider}/${c.model ?? '*'}: ${formatDuration(c.timeRemainingMs ?? (c.expiry != null ? c.expiry - now : null))} left, ` +
+  `${c.consecutiveFailures ?? '?'} failures${c.lastError ? ` (${c.lastError.slice(0, 80)})` : ''}`;
 
 export const cooldownsClearAll = defineCommand({
   words: ['cooldowns', 'clear-all'],
@@ -94,7 +95,8 @@ export const cooldownsClearAll = defineCommand({
       lines: [
         list.length === 1
           ? '1 cooldown ends now and its failure count is forgotten; traffic goes to this target again even if it is still failing:'
-          : `${list.length} cooldowns end now and their failure counts are forgotten; traffic goes to these targets again even if they are still failing:`,
+          : `${list.length} cooldowns end now and their failure counts are forgotten; traffic goes to these targets again even ` +
+            'if they are still failing:',
         list.map((c) => cooldownLine(c, now)).join('\n'),
       ],
     };

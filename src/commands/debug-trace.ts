@@ -85,7 +85,8 @@ export const traceSize = (t: S.DebugLogDetail): number =>
   Buffer.byteLength(t.responseHeaders ?? '');
 
 export const describeTrace = (t: S.DebugLogDetail, now: number): string =>
-  `captured ${formatTimestamp(t.createdAt, now)} UTC, HTTP ${t.responseStatus ?? 'none (failed)'}, ${formatBytes(traceSize(t))} of headers and payloads`;
+  `captured ${formatTimestamp(t.createdAt, now)} UTC, HTTP ${t.responseStatus ?? 'none (failed)'}, ${formatBytes(traceSize(t))} ` +
+  'of headers and payloads';
 
 const clip = (s: string): string =>
   s.length > PAYLOAD_CHARS ? `${s.slice(0, PAYLOAD_CHARS)}\n… (${s.length - PAYLOAD_CHARS} more characters)` : s;

@@ -251,7 +251,8 @@ export const debugLog = defineCommand({
       blocks: [
         ...traceBlocks(masked, ctx.deps.clock.now()),
         context(
-          `Payloads longer than ${PAYLOAD_CHARS} characters are cut; \`--json\` shows them whole. Secret fields and credentials are masked.`,
+          `Payloads longer than ${PAYLOAD_CHARS} characters are cut; \`--json\` shows them whole. Secret fields and credentials ` +
+            'are masked.',
         ),
       ],
     });

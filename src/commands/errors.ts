@@ -125,7 +125,8 @@ export const errorsClear = defineCommand({
     if (n === 0) return { lines: ['There are no recorded errors: nothing will be lost.'] };
     return {
       lines: [
-        `All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the failed requests stay.`,
+        `All ${plural(n, 'recorded error')} will be deleted, with their messages, stacks and details. Usage records of the ` +
+          'failed requests stay.',
       ],
     };
   },

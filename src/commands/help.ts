@@ -30,7 +30,8 @@ function hiddenNote(hidden: Command[], granted: Tier | null): Reply['blocks'] {
   const n = hidden.length;
   return [
     context(
-      `${n} more command${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} ${needed.length > 0 ? `the ${needed.join(' or ')} tier` : 'a higher tier'}, which you do not have here.`,
+      `${n} more command${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} ` +
+        `${needed.length > 0 ? `the ${needed.join(' or ')} tier` : 'a higher tier'}, which you do not have here.`,
     ),
   ];
 }

@@ -27,7 +27,9 @@ export const keysRotate = defineCommand({
     const k = await getKey(ctx, ctx.args.name);
     return {
       lines: [
-        `The secret of key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} (${typeof k.secret === 'string' ? maskSecret(k.secret) : 'current'}) stops working at once: every client using it gets 401 until it has the new secret.`,
+        `The secret of key \`${ctx.args.name}\`${k.comment ? ` ("${k.comment}")` : ''} ` +
+          `(${typeof k.secret === 'string' ? maskSecret(k.secret) : 'current'}) stops working at once: ` +
+          'every client using it gets 401 until it has the new secret.',
         'The new secret is shown once, only to you.',
       ],
     };
@@ -74,7 +76,8 @@ export const keysDisable = defineCommand({
       // Plexus refuses keys without an expiry; the user needs its reason and the way out.
       throw new BotError('UPSTREAM_HTTP', `Plexus refused: ${e.message}. Nothing was changed.`, {
         hints: [
-          `\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` to lock out whoever holds the current secret.`,
+          `\`${name}\` has no expiry, so it can only be cut off for good: \`keys delete ${name}\`, or \`keys rotate ${name}\` ` +
+            'to lock out whoever holds the current secret.',
         ],
       });
     }
@@ -85,7 +88,8 @@ export const keysDisable = defineCommand({
       severity: 'success',
       blocks: [
         text(
-          `Requests with \`${name}\` are refused from now on${k.expiresAt != null ? ` (it would have expired ${formatRelative(k.expiresAt, now)})` : ''}.`,
+          `Requests with \`${name}\` are refused from now on` +
+            `${k.expiresAt != null ? ` (it would have expired ${formatRelative(k.expiresAt, now)})` : ''}.`,
         ),
         byActor(ctx.actor),
       ],

@@ -183,7 +183,8 @@ export const logsReset = defineCommand({
     const c = await logCounts(ctx);
     return {
       lines: [
-        `Deleted for good: ${countText(c.usage, 'usage records')} (usage summaries and costs are computed from them), ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
+        `Deleted for good: ${countText(c.usage, 'usage records')} (usage summaries and costs are computed from them), ` +
+          `${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
         'Providers, aliases, keys, quotas and settings are kept. `backup --full` first keeps a copy.',
       ],
     };
@@ -196,7 +197,8 @@ export const logsReset = defineCommand({
       severity: 'success',
       blocks: [
         text(
-          `Deleted ${countText(c.usage, 'usage records')}, ${countText(c.errors, 'inference errors')}, ${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
+          `Deleted ${countText(c.usage, 'usage records')}, ${countText(c.errors, 'inference errors')}, ` +
+            `${countText(c.debug, 'debug traces')} and ${countText(c.mcp, 'MCP call records')}.`,
         ),
         ...(res.message ? [context(res.message)] : []),
         byActor(ctx.actor),

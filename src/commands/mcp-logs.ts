@@ -32,7 +32,8 @@ async function scan(
 }
 
 const describe = (l: S.McpLogRecord) =>
-  `${formatTimestamp(timeOf(l))} UTC, ${l.server_name ?? '?'}, ${[l.jsonrpc_method, l.tool_name].filter(Boolean).join(' ') || DASH}, status ${l.response_status ?? DASH}${l.api_key ? `, key ${l.api_key}` : ''}`;
+  `${formatTimestamp(timeOf(l))} UTC, ${l.server_name ?? '?'}, ${[l.jsonrpc_method, l.tool_name].filter(Boolean).join(' ') || DASH}, ` +
+  `status ${l.response_status ?? DASH}${l.api_key ? `, key ${l.api_key}` : ''}`;
 
 export const mcpLogsDelete = defineCommand({
   words: ['mcp', 'logs', 'delete'],
@@ -55,7 +56,9 @@ export const mcpLogsDelete = defineCommand({
     if (found) return { lines: [`The record of MCP call \`${ctx.args.requestId}\` (${describe(found)}) will be deleted for good.`] };
     return {
       lines: [
-        `No MCP call \`${ctx.args.requestId}\` is in the log${res.complete ? '' : ` (searched the newest ${formatNumber(res.seen)})`}: nothing will be deleted (Plexus answers success for unknown ids).`,
+        `No MCP call \`${ctx.args.requestId}\` is in the log` +
+          `${res.complete ? '' : ` (searched the newest ${formatNumber(res.seen)})`}: ` +
+          'nothing will be deleted (Plexus answers success for unknown ids).',
       ],
     };
   },
@@ -86,10 +89,12 @@ export const mcpLogsPrune = defineCommand({
     });
     const count = res.complete
       ? plural(older, 'MCP call record')
-      : `at least ${plural(older, 'MCP call record')} (of ${formatNumber(res.total)}; only the newest ${formatNumber(res.seen)} were counted)`;
+      : `at least ${plural(older, 'MCP call record')} (of ${formatNumber(res.total)}; only the newest ${formatNumber(res.seen)} ` +
+        'were counted)';
     return {
       lines: [
-        `${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ${formatNumber(res.total - older)} newer stay.`,
+        `${count} older than ${plural(ctx.args.days, 'day')} (before ${formatTimestamp(cutoff)} UTC) will be deleted for good; ` +
+          `${formatNumber(res.total - older)} newer stay.`,
       ],
     };
   },

@@ -146,7 +146,9 @@ export const mcpDelete = defineCommand({
     ]);
     return {
       lines: [
-        `MCP server \`${name}\` (${where(s)}, ${s.enabled === false ? 'disabled' : 'enabled'}) will be deleted with its configuration${s.headers && Object.keys(s.headers).length > 0 ? ', headers included' : ''}: clients calling it through Plexus fail from then on.`,
+        `MCP server \`${name}\` (${where(s)}, ${s.enabled === false ? 'disabled' : 'enabled'}) will be deleted with its configuration` +
+          `${s.headers && Object.keys(s.headers).length > 0 ? ', headers included' : ''}: ` +
+          'clients calling it through Plexus fail from then on.',
         `Its ${plural(logs.total, 'logged call')} stay in the MCP log.`,
       ],
     };

@@ -179,7 +179,8 @@ export const providersDelete = defineCommand({
       lost.push(`--cascade: ${targets.length} alias target${targets.length === 1 ? '' : 's'} will be removed too: ${targets.join(', ')}.`);
     else
       lost.push(
-        `${targets.length} alias target${targets.length === 1 ? '' : 's'} will be left pointing at a missing provider (use --cascade to remove them): ${targets.join(', ')}.`,
+        `${targets.length} alias target${targets.length === 1 ? '' : 's'} will be left pointing at a missing provider (use ` +
+          `--cascade to remove them): ${targets.join(', ')}.`,
       );
     return { lines: lost };
   },
@@ -248,7 +249,8 @@ export const providersSet = defineCommand({
   summary: 'Create or replace a provider from a JSON body (fields not given are reset to their defaults).',
   usage: '<slug> {json}',
   example:
-    'providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"mistral-example-key-0000","display_name":"Mistral","models":["mistral-large-latest"]}',
+    'providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"mistral-example-key-0000",' +
+    '"display_name":"Mistral","models":["mistral-large-latest"]}',
   tier: 'write',
   positional: ['slug'],
   args: openArgs({ slug: word('<slug>') }),

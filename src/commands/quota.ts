@@ -36,7 +36,8 @@ export const quotaStatus = defineCommand({
       if (keys.some((k) => k.name === key)) {
         throw new BotError(
           'UPSTREAM_HTTP',
-          `Plexus is inconsistent: \`keys list\` shows key \`${key}\`, but quota status answers 404 (${e.message}). The key exists; its quota state could not be read. Try again in a moment, or check the server logs.`,
+          `Plexus is inconsistent: \`keys list\` shows key \`${key}\`, but quota status answers 404 (${e.message}). The key ` +
+            'exists; its quota state could not be read. Try again in a moment, or check the server logs.',
         );
       }
       throw new BotError('INVALID_ARGS', `No key named \`${key}\` exists (quota status: ${e.message}).`, {

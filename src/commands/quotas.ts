@@ -28,7 +28,8 @@ function ratio(m: S.QuotaMeter): number | null {
 /** "rolling window of 5 hours", "fixed period of 7 days"; null for balances. */
 const period = (m: S.QuotaMeter): string | null =>
   m.periodValue != null && m.periodUnit
-    ? `${m.periodCycle === 'rolling' ? 'rolling window' : m.periodCycle === 'fixed' ? 'fixed period' : 'period'} of ${m.periodValue} ${m.periodUnit}${m.periodValue === 1 ? '' : 's'}${m.scope ? ` (${m.scope})` : ''}`
+    ? `${m.periodCycle === 'rolling' ? 'rolling window' : m.periodCycle === 'fixed' ? 'fixed period' : 'period'} of ` +
+      `${m.periodValue} ${m.periodUnit}${m.periodValue === 1 ? '' : 's'}${m.scope ? ` (${m.scope})` : ''}`
     : null;
 
 const STATUS_ORDER = ['ok', 'warning', 'critical', 'exhausted'];
@@ -111,7 +112,8 @@ export const quotasCheckers = defineCommand({
               ]),
             )
           : text(
-              'No quota checker is configured. A provider gets one through its `quota_checker` field (`providers patch <slug> {"quota_checker":{...}}`).',
+              'No quota checker is configured. A provider gets one through its `quota_checker` field (`providers patch <slug> ' +
+                '{"quota_checker":{...}}`).',
             ),
         context(`${known.length} checker types: ${known.map((t) => t.type).join(', ')}`),
       ],
@@ -239,7 +241,10 @@ export const quotasHistory = defineCommand({
       const series = rows.filter((r) => (r.meterKey ?? DASH) === k).reverse();
       const pct = series.map((r) => r.utilizationPercent ?? 0);
       const last = series[series.length - 1];
-      return `${last?.label ?? k} ${sparkline(pct)} ${formatNumber(pct[0], 1)} % → ${formatNumber(pct[pct.length - 1], 1)} % (${series.length} readings)`;
+      return (
+        `${last?.label ?? k} ${sparkline(pct)} ${formatNumber(pct[0], 1)} % → ${formatNumber(pct[pct.length - 1], 1)} % ` +
+        `(${series.length} readings)`
+      );
     });
     const scope = [meter ? `meter ${meter}` : null, since !== undefined ? `since ${formatTimestamp(since, now)} UTC` : null]
       .filter(Boolean)

@@ -154,7 +154,9 @@ export const metrics = defineCommand({
           { label: 'Tokens', value: tokenText || DASH },
           {
             label: 'Today',
-            value: `${formatNumber(summary.today.requests)} requests, ${formatNumber(summary.today.errors)} errors, ${formatMoney(summary.today.costUsd)}`,
+            value:
+              `${formatNumber(summary.today.requests)} requests, ${formatNumber(summary.today.errors)} errors, ` +
+              `${formatMoney(summary.today.costUsd)}`,
           },
           { label: 'Avg duration', value: formatDuration(summary.avgDurationMs) },
           { label: 'In cooldown', value: formatNumber(summary.cooldownsActive) },
@@ -182,7 +184,8 @@ export const metrics = defineCommand({
             ]
           : []),
         context(
-          `All time unless marked today.${cache === 'HIT' ? ' Cached by Plexus (up to 15 s old).' : ''} Prometheus can scrape ${METRICS} itself.`,
+          `All time unless marked today.${cache === 'HIT' ? ' Cached by Plexus (up to 15 s old).' : ''} Prometheus can scrape ` +
+            `${METRICS} itself.`,
         ),
       ],
     });

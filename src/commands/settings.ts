@@ -68,7 +68,8 @@ export const settingsSet = defineCommand({
         asText.length > 0
           ? [
               context(
-                `${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or null use a JSON body: settings set {"${asText[0]}": …}`,
+                `${asText.join(', ')} ${asText.length === 1 ? 'was' : 'were'} stored as text. For a number, boolean, list or ` +
+                  `null use a JSON body: settings set {"${asText[0]}": …}`,
               ),
             ]
           : [],

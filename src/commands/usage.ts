@@ -86,7 +86,9 @@ export const usageSummary = defineCommand({
           { label: 'Requests', value: `${formatNumber(requests)} (${formatChange(requests, prevRequests)})` },
           {
             label: 'Tokens in / out',
-            value: `${formatNumber(tokensIn)} (${formatChange(tokensIn, prevIn)}) / ${formatNumber(tokensOut)} (${formatChange(tokensOut, prevOut)})`,
+            value:
+              `${formatNumber(tokensIn)} (${formatChange(tokensIn, prevIn)}) / ${formatNumber(tokensOut)} ` +
+              `(${formatChange(tokensOut, prevOut)})`,
           },
           {
             label: 'Avg latency',
@@ -113,7 +115,8 @@ export const usageList = defineCommand({
   words: ['usage', 'list'],
   summary: 'List usage records, newest first, with filters and paging.',
   usage:
-    '[limit= offset= sortBy= sortDir= since= until= key= attribution= incomingApiType= provider= alias= model= outgoingApiType= status= minDurationMs= maxDurationMs= fields=]',
+    '[limit= offset= sortBy= sortDir= since= until= key= attribution= incomingApiType= provider= alias= model= outgoingApiType= ' +
+    'status= minDurationMs= maxDurationMs= fields=]',
   example: 'usage list provider=openai status=error since=24h',
   tier: 'read',
   args: args({
@@ -222,7 +225,10 @@ export function describeUsage(r: S.UsageRecord, now: number): string {
     r.tokensInput == null && r.tokensOutput == null
       ? 'no tokens'
       : `${formatNumber(r.tokensInput)} in / ${formatNumber(r.tokensOutput)} out tokens`;
-  return `${formatTimestamp(r.date ?? r.startTime, now)} UTC, key ${r.apiKey ?? DASH}, ${r.incomingModelAlias ?? DASH} → ${r.provider ?? DASH}/${r.selectedModelName ?? DASH}, ${r.responseStatus ?? DASH}, ${tokens}, ${formatMoney(r.costTotal)}`;
+  return (
+    `${formatTimestamp(r.date ?? r.startTime, now)} UTC, key ${r.apiKey ?? DASH}, ${r.incomingModelAlias ?? DASH} → ` +
+    `${r.provider ?? DASH}/${r.selectedModelName ?? DASH}, ${r.responseStatus ?? DASH}, ${tokens}, ${formatMoney(r.costTotal)}`
+  );
 }
 
 export const usageDelete = defineCommand({

@@ -155,7 +155,8 @@ export const userQuotasSet = defineCommand({
   words: ['user-quotas', 'set'],
   summary: 'Create or replace a user quota.',
   usage:
-    '<name> type=rolling|daily|weekly|monthly limitType=requests|tokens|cost limit= [duration=] [allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=]',
+    '<name> type=rolling|daily|weekly|monthly limitType=requests|tokens|cost limit= [duration=] [allowedProviders= ' +
+    'excludedProviders= allowedModels= excludedModels= shared= warnAt=]',
   example: 'user-quotas set burst-guard type=rolling limitType=requests limit=300 duration=10m',
   tier: 'write',
   positional: ['name'],
@@ -195,7 +196,8 @@ export const userQuotasPatch = defineCommand({
   words: ['user-quotas', 'patch'],
   summary: 'Change some fields of a user quota.',
   usage:
-    '<name> [type= limitType= limit= duration= allowedProviders= excludedProviders= allowedModels= excludedModels= shared= warnAt=] [{json}]',
+    '<name> [type= limitType= limit= duration= allowedProviders= excludedProviders= allowedModels= excludedModels= shared= ' +
+    'warnAt=] [{json}]',
   example: 'user-quotas patch requests-daily limit=200',
   tier: 'write',
   positional: ['name'],
@@ -254,7 +256,8 @@ export const userQuotasDelete = defineCommand({
     ];
     if (keys.length > 0)
       lines.push(
-        `It is assigned to ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: Plexus refuses to delete a quota in use. Remove it from ${keys.length === 1 ? 'that key' : 'those keys'} first.`,
+        `It is assigned to ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: Plexus refuses to delete a quota in use. ` +
+          `Remove it from ${keys.length === 1 ? 'that key' : 'those keys'} first.`,
       );
     else lines.push('No key uses it.');
     if (isDefault) lines.push('It is one of the default quotas (settings default_quotas): Plexus refuses until it is removed from there.');
@@ -269,7 +272,8 @@ export const userQuotasDelete = defineCommand({
         throw new BotError('UPSTREAM_HTTP', e.message, {
           details: e.details,
           hints: [
-            'Nothing was deleted. Take the quota off those keys (`keys patch <key> quotas=...`) or out of default_quotas (`settings set`), then try again.',
+            'Nothing was deleted. Take the quota off those keys (`keys patch <key> quotas=...`) or out of default_quotas ' +
+              '(`settings set`), then try again.',
           ],
           cause: e,
         });
