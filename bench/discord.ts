@@ -112,10 +112,12 @@ export async function benchDiscord(): Promise<boolean> {
   const b50 = percentile(bareTimes, 50);
   const b99 = percentile(bareTimes, 99);
   console.log(
-    `\n== discord: INTERACTION_CREATE → deferred callback, ${INTERACTIONS} interactions (+${WARMUP} warm-up), Plexus answering in ${SLOW_PLEXUS_MS / 1000} s`,
+    `\n== discord: INTERACTION_CREATE → deferred callback, ${INTERACTIONS} interactions (+${WARMUP} warm-up), ` +
+      `Plexus answering in ${SLOW_PLEXUS_MS / 1000} s`,
   );
   console.log(
-    `  deferred                  bot ${botTimes.length}/${INTERACTIONS}, bare ${bareTimes.length}/${INTERACTIONS} (missed: bot ${misses}, bare ${bareMisses})`,
+    `  deferred                  bot ${botTimes.length}/${INTERACTIONS}, bare ${bareTimes.length}/${INTERACTIONS} ` +
+      `(missed: bot ${misses}, bare ${bareMisses})`,
   );
   console.log(`  bot p50 ${ms(p50)}, p99 ${ms(p99)} (target p99 <= ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'})`);
   console.log(

@@ -82,7 +82,8 @@ export async function benchPipeline(): Promise<boolean> {
   console.log(`  answered                  ${answered}/${BURST}`);
   console.log(`  max in flight at Plexus   ${fake.maxInFlight} (limit ${CONCURRENCY})`);
   console.log(
-    `  wall time                 ${burstMs.toFixed(0)} ms; raw undici burst ${rawBurstMs.toFixed(0)} ms; ratio ${(burstMs / rawBurstMs).toFixed(3)}`,
+    `  wall time                 ${burstMs.toFixed(0)} ms; raw undici burst ${rawBurstMs.toFixed(0)} ms; ` +
+      `ratio ${(burstMs / rawBurstMs).toFixed(3)}`,
   );
 
   await raw.close();

@@ -150,7 +150,8 @@ async function throughput(bareUrl: string): Promise<boolean> {
     const botRate = await run(one, ANSWERS);
     const bareRate = await run(bare, ANSWERS);
     console.log(
-      `== slack: throughput, ${ANSWERS} slash commands, ${IN_FLIGHT} in flight, fast Plexus (answered = the result reached the response_url)`,
+      `== slack: throughput, ${ANSWERS} slash commands, ${IN_FLIGHT} in flight, ` +
+        'fast Plexus (answered = the result reached the response_url)',
     );
     console.log(
       `  answered ${answered}/${ANSWERS}${wrong ? `, ${wrong} with an error answer` : ''}${failed ? `, ${failed} never answered` : ''}`,

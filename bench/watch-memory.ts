@@ -43,7 +43,10 @@ export interface MemoryFigures {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** 1 000 keys with the two user quotas of the samples. Daily requests climb through the day at a rate of each key's own and reset at midnight (about a third cross 80 % each day); the rolling hour wobbles under 80 %. */
+/**
+ * 1 000 keys with the two user quotas of the samples. Daily requests climb through the day at a rate of each key's own
+ * and reset at midnight (about a third cross 80 % each day); the rolling hour wobbles under 80 %.
+ */
 function stubPlexus(keyCount: number, now: () => number): PlexusApi {
   const names = Array.from({ length: keyCount }, (_, i) => `key-${String(i).padStart(4, '0')}`);
   const rate = (i: number) => ((i * 37) % 125) / 100;

@@ -127,10 +127,12 @@ export async function benchWatch(): Promise<boolean> {
   const share = (d: DigestCost) => `${((d.fakeMs / d.ms) * 100).toFixed(0)} %`;
   console.log(`\n== watch: one digest (built-in daily preview) on the Plexus fake, median of ${ROUNDS} after a first run`);
   console.log(
-    `  1 000 usage records       ${small.calls} Plexus calls, ${small.ms.toFixed(0)} ms, first run ${small.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${small.fakeMs.toFixed(0)} ms, ${share(small)})`,
+    `  1 000 usage records       ${small.calls} Plexus calls, ${small.ms.toFixed(0)} ms, first run ${small.coldMs.toFixed(0)} ms ` +
+      `(the fake answering those calls alone: ${small.fakeMs.toFixed(0)} ms, ${share(small)})`,
   );
   console.log(
-    `  1 000 000 usage records   ${large.calls} Plexus calls, ${large.ms.toFixed(0)} ms, first run ${large.coldMs.toFixed(0)} ms (the fake answering those calls alone: ${large.fakeMs.toFixed(0)} ms, ${share(large)})`,
+    `  1 000 000 usage records   ${large.calls} Plexus calls, ${large.ms.toFixed(0)} ms, first run ${large.coldMs.toFixed(0)} ms ` +
+      `(the fake answering those calls alone: ${large.fakeMs.toFixed(0)} ms, ${share(large)})`,
   );
   console.log(`  ratio 1M / 1k             calls ${(large.calls / small.calls).toFixed(2)}, time ${(large.ms / small.ms).toFixed(1)}`);
   const botMs = (d: DigestCost) => Math.max(0, d.ms - d.fakeMs);
@@ -143,12 +145,14 @@ export async function benchWatch(): Promise<boolean> {
   const cmd = await memoryCommand();
   const state = process.env.BENCH_WATCH_STORE === 'file' ? 'state file' : 'in-memory state';
   console.log(
-    `== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas (own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll, ${state})`,
+    `== watch: ${POLLS} polls over ${KEYS} keys x 2 user quotas ` +
+      `(own process, ${cmd.how}, in-process stub Plexus, fake clock 60 s a poll, ${state})`,
   );
   const mem = await inChild(cmd.args);
   const met = mem.after <= TARGET_MB * 1024 * 1024;
   console.log(
-    `  RSS after a forced GC     before the watcher ${mb(mem.before)} MB, after ${mb(mem.after)} MB (+${mb(mem.after - mem.before)} MB); target <= ${TARGET_MB} MB: ${met ? 'met' : 'NOT met'}`,
+    `  RSS after a forced GC     before the watcher ${mb(mem.before)} MB, after ${mb(mem.after)} MB ` +
+      `(+${mb(mem.after - mem.before)} MB); target <= ${TARGET_MB} MB: ${met ? 'met' : 'NOT met'}`,
   );
   console.log(
     `  heap used at each fifth   ${mem.heap.join(', ')} MB (heap total ${mem.heapTotal} MB, external ${mem.external} MB at the end)`,
@@ -157,7 +161,8 @@ export async function benchWatch(): Promise<boolean> {
     `  alerts                    ${mem.posts} posted, ${mem.edits} edited; ${mem.records} state records, ${mem.claims} post claims kept`,
   );
   console.log(
-    `  time                      ${(mem.ms / 1000).toFixed(0)} s, ${(mem.ms / mem.polls).toFixed(1)} ms a poll; one copy of the quota sample book ${mem.sampleBookCopyMs.toFixed(1)} ms (a poll makes two)`,
+    `  time                      ${(mem.ms / 1000).toFixed(0)} s, ${(mem.ms / mem.polls).toFixed(1)} ms a poll; ` +
+      `one copy of the quota sample book ${mem.sampleBookCopyMs.toFixed(1)} ms (a poll makes two)`,
   );
   return small.calls === large.calls;
 }

@@ -51,9 +51,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     config = loadConfig(env);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    process.stderr.write(
-      `Configuration problems (the bot did not start):\n${e.problems.map((p) => `  ${p.key}: found ${p.found}, expected ${p.expected}`).join('\n')}\n`,
-    );
+    const problems = e.problems.map((p) => `  ${p.key}: found ${p.found}, expected ${p.expected}`).join('\n');
+    process.stderr.write(`Configuration problems (the bot did not start):\n${problems}\n`);
     return 2;
   }
 
@@ -95,7 +94,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   const interactive = Boolean(process.stdin.isTTY);
   const banner = demo
-    ? 'plexus-chatops console: DEMO gateway with sample data (set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
+    ? 'plexus-chatops console: DEMO gateway with sample data ' +
+      '(set PLEXUS_BASE_URL and PLEXUS_ADMIN_KEY for a real Plexus). Type `help`, `exit` to leave.'
     : `plexus-chatops console for ${config.plexus.baseUrl}. Type \`help\`, \`exit\` to leave.`;
   const status = await runConsole({
     pipeline: bot.pipeline,

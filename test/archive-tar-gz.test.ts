@@ -106,7 +106,8 @@ describe('the bot reading a backup archive', () => {
       new Date(0),
     );
     await expect(parseBackup('b.tar.gz', gz.subarray(0, gz.length - 30))).rejects.toThrow(
-      '`b.tar.gz` is not a Plexus backup: the gzip archive cannot be read (it is not valid gzip (unexpected end of file)). Nothing was sent.',
+      '`b.tar.gz` is not a Plexus backup: the gzip archive cannot be read ' +
+        '(it is not valid gzip (unexpected end of file)). Nothing was sent.',
     );
     const bad = await packTarGz(
       [

@@ -4,7 +4,8 @@ import { useHarness } from './support/harness.js';
 const h = useHarness();
 
 const CODING =
-  '{"target_groups":[{"name":"default","selector":"in_order","targets":[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}';
+  '{"target_groups":[{"name":"default","selector":"in_order","targets":' +
+  '[{"provider":"anthropic","model":"claude-sonnet-4-5"},{"provider":"openai","model":"gpt-4o"}]}]}';
 
 describe('aliases list and get', () => {
   it('list: one row per alias with groups and selectors, targets, flags', async () => {
@@ -55,12 +56,15 @@ describe('aliases set and patch', () => {
 
   it('patch answers before → after and warns about targets that cannot serve', async () => {
     const o = await h.run(
-      'aliases patch fast sticky_session=true {"target_groups":[{"name":"default","selector":"latency","targets":[{"provider":"groq","model":"llama-3.1-8b-instant"},{"provider":"azure-eu","model":"gpt-4o"},{"provider":"mistral","model":"small"}]}]}',
+      'aliases patch fast sticky_session=true {"target_groups":[{"name":"default","selector":"latency","targets":[' +
+        '{"provider":"groq","model":"llama-3.1-8b-instant"},{"provider":"azure-eu","model":"gpt-4o"},' +
+        '{"provider":"mistral","model":"small"}]}]}',
     );
     const text = h.text(o);
     expect(text).toContain('sticky_session: false → true');
     expect(text).toContain(
-      'group default: latency: groq/llama-3.3-70b-versatile, openai/gpt-4o-mini, anthropic/claude-haiku-4-5 → latency: groq/llama-3.1-8b-instant, azure-eu/gpt-4o, mistral/small',
+      'group default: latency: groq/llama-3.3-70b-versatile, openai/gpt-4o-mini, anthropic/claude-haiku-4-5 → ' +
+        'latency: groq/llama-3.1-8b-instant, azure-eu/gpt-4o, mistral/small',
     );
     expect(text).toContain('azure-eu/gpt-4o: provider `azure-eu` is disabled');
     expect(text).toContain('mistral/small: no provider `mistral` is configured');

@@ -204,7 +204,8 @@ describe('scripts/bundle-openapi.ts', () => {
     mkdirSync(schemas);
     writeFileSync(
       join(paths, 'a.yaml'),
-      'get:\n  operationId: getA\n  responses:\n    "200":\n      $ref: ../components/common.yaml#/responses/Ok\n      description: Overridden\n',
+      'get:\n  operationId: getA\n  responses:\n    "200":\n' +
+        '      $ref: ../components/common.yaml#/responses/Ok\n      description: Overridden\n',
     );
     writeFileSync(
       join(schemas, 'common.yaml'),

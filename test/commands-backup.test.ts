@@ -32,7 +32,7 @@ async function confirmAs(text: string, actor = consoleUser, attachments?: { name
 }
 
 describe('backup', () => {
-  it('warns that the file holds secrets, then delivers it privately: secrets in the file only, never in a reply or a log line', async () => {
+  it('warns that the file holds secrets, then delivers it privately: secrets in the file only, never in a reply or log line', async () => {
     const secrets = demoSecrets(h.state());
     const { asked, done } = await confirmAs('backup');
     expect(h.text(asked)).toContain('holds every secret of this Plexus in clear');

@@ -21,7 +21,8 @@ describe('keys set', () => {
 
   it('creates a key with the given secret, privately, never sending quota: null', async () => {
     const o = await h.run(
-      `keys set partner-acme secret=${SECRET} comment="ACME integration" allowedModels=fast,cheap {"quota":null,"allowRawPassthrough":false}`,
+      `keys set partner-acme secret=${SECRET} comment="ACME integration" allowedModels=fast,cheap ` +
+        '{"quota":null,"allowRawPassthrough":false}',
     );
     expect(o.status).toBe('ok');
     expect(o.reply.private).toBe(true);

@@ -10,7 +10,8 @@ describe('providers set', () => {
 
   it('creates a provider from a JSON body: API key masked, answered privately, stored by Plexus', async () => {
     const o = await h.run(
-      `providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"${KEY}","display_name":"Mistral","models":["mistral-large-latest","codestral-latest"]}`,
+      `providers set mistral {"api_base_url":"https://api.mistral.ai/v1","api_key":"${KEY}",` +
+        '"display_name":"Mistral","models":["mistral-large-latest","codestral-latest"]}',
     );
     expect(o.status).toBe('ok');
     expect(h.text(o)).toContain('Provider mistral created');

@@ -22,7 +22,8 @@ describe('reading provider quotas', () => {
     const credits = h.state().quotaSnapshots.get('openrouter-credits')!.meters[0]!;
     expect(text).toMatch(
       new RegExp(
-        `openrouter-credits\\s+Account credits\\s+[█░]{10} ${Math.round(credits.utilizationPercent as number)} %\\s+\\$${(credits.used as number).toFixed(2)} of \\$100\\.00`,
+        `openrouter-credits\\s+Account credits\\s+[█░]{10} ${Math.round(credits.utilizationPercent as number)} %\\s+` +
+          `\\$${(credits.used as number).toFixed(2)} of \\$100\\.00`,
       ),
     );
     expect(text).toMatch(/anthropic-claude-code\s+Five-hour window\s+[█░]{10} 81 %.*in 1 h\s+warning/);

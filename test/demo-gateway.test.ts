@@ -243,7 +243,8 @@ describe('collections have the recorded shapes', () => {
 
     const custom = await call(
       'GET',
-      `/v0/management/usage/summary?range=custom&startDate=${new Date(NOW - 130 * 60_000).toISOString()}&endDate=${new Date(NOW).toISOString()}`,
+      `/v0/management/usage/summary?range=custom&startDate=${new Date(NOW - 130 * 60_000).toISOString()}` +
+        `&endDate=${new Date(NOW).toISOString()}`,
     );
     expect((custom.body.series as { bucketStartMs: number }[]).every((s) => s.bucketStartMs % 300_000 === 0)).toBe(true);
     expect(await call('GET', '/v0/management/usage/summary?range=year')).toMatchObject({ status: 400, body: { error: 'Invalid range' } });

@@ -238,7 +238,8 @@ describe('maskCommandLine', () => {
 
   it('masks secret fields of a trailing JSON body', () => {
     const line =
-      'providers create openai {"api_key":"sk-RRRRRRRRRRRRRRRR","headers":{"X-Trace":"SSSSSSSSSSSS"},"oauth":{"access_token":"TTTTTTTTTTTT"},"models":["gpt-4o"]}';
+      'providers create openai {"api_key":"sk-RRRRRRRRRRRRRRRR","headers":{"X-Trace":"SSSSSSSSSSSS"},' +
+      '"oauth":{"access_token":"TTTTTTTTTTTT"},"models":["gpt-4o"]}';
     const out = maskCommandLine(line);
     expectNoLeak(out, ['RRRRRRRRRRRR', 'SSSSSSSSSSSS', 'TTTTTTTTTTTT']);
     expect(out.startsWith('providers create openai {')).toBe(true);

@@ -228,7 +228,7 @@ describe('quota alerts', () => {
     expect(r.poster.updates).toHaveLength(3);
   });
 
-  it('resolves only below the lowest threshold minus the hysteresis, and a second crossing in the period reopens the same message', async () => {
+  it('resolves only below the lowest threshold minus hysteresis; a second crossing in the period reopens the same message', async () => {
     const r = await rig({ keys: ['ci-pipeline'], cooldowns: false });
     const setLimit = (limit: number) => r.plexus.request('PATCH', mgmtPath('user-quotas', 'requests-daily'), { body: { limit } });
     addRequests(r, 'ci-pipeline', 91); // 100/120 = 83 %

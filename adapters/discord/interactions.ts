@@ -47,7 +47,8 @@ const STALE = reply({
   severity: 'error',
   blocks: [
     text(
-      'This /plexus subcommand is not known to the running bot (the command list is being updated). Nothing was run; try `/plexus run` with the command line.',
+      'This /plexus subcommand is not known to the running bot (the command list is being updated). ' +
+        'Nothing was run; try `/plexus run` with the command line.',
     ),
   ],
 });

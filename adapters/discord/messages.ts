@@ -60,7 +60,9 @@ export function messagesFor(reply: Reply, opts: { fileLimit?: number } = {}): Ou
         { name: file.name, data: file.content, ...(file.contentType ? { contentType: file.contentType } : {}) },
       ];
     } else {
-      const note = `The file ${file.name} (${formatBytes(file.content.length)}) is larger than Discord accepts here (${formatBytes(fileLimit)}). Use the console to get it.`;
+      const note =
+        `The file ${file.name} (${formatBytes(file.content.length)}) is larger than Discord accepts here ` +
+        `(${formatBytes(fileLimit)}). Use the console to get it.`;
       last.content = last.content ? `${last.content}\n${note}` : note;
     }
   }

@@ -32,7 +32,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
   const scope = config.discord.guildId ? `in guild ${config.discord.guildId}` : 'globally (may take up to an hour to appear)';
   process.stdout.write(
-    `/${definition.json.name} ${result} ${scope}: ${definition.routes.size} subcommands, ${commandChars(definition.json)} of 8000 characters.\n`,
+    `/${definition.json.name} ${result} ${scope}: ` +
+      `${definition.routes.size} subcommands, ${commandChars(definition.json)} of 8000 characters.\n`,
   );
   if (definition.folded.length > 0)
     process.stdout.write(`Reachable through /${definition.json.name} run only: ${definition.folded.map((c) => c.name).join(', ')}\n`);

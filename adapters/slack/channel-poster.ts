@@ -1,4 +1,7 @@
-/** Alerts and digests into Slack channels: chat.postMessage / chat.update, one at a time per channel; a file is shared after the message. */
+/**
+ * Alerts and digests into Slack channels: chat.postMessage / chat.update, one at a time per channel;
+ * a file is shared after the message.
+ */
 import type { types, webApi } from '@slack/bolt';
 import type { ChannelPoster } from '../../src/core/channel-poster.js';
 import type { Reply } from '../../src/render/reply.js';

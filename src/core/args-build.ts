@@ -31,13 +31,10 @@ export function buildArgs(command: Command, parsed: ParsedLine, rest: string[]):
   if (command.rest) {
     if (extra.length > 0) raw[command.rest] = extra.join(' ');
   } else if (extra.length > 0) {
-    throw new BotError(
-      'INVALID_ARGS',
-      `\`${command.name}\` does not take ${extra.length === 1 ? 'the extra word' : 'the extra words'} ${extra.map((w) => `'${w}'`).join(' ')}.`,
-      {
-        hints: [`Usage: ${usageLine(command)}`],
-      },
-    );
+    const words = extra.length === 1 ? 'the extra word' : 'the extra words';
+    throw new BotError('INVALID_ARGS', `\`${command.name}\` does not take ${words} ${extra.map((w) => `'${w}'`).join(' ')}.`, {
+      hints: [`Usage: ${usageLine(command)}`],
+    });
   }
   for (const f of parsed.flags) raw[f] = true;
   if (parsed.body) Object.assign(raw, parsed.body);

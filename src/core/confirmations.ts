@@ -107,7 +107,8 @@ export async function claimConfirmation(
   if (!record) {
     throw new BotError(
       'CONFIRM_UNKNOWN',
-      'This confirmation is not known (it expired long ago, or the bot restarted since it was asked). Nothing was run; run the command again.',
+      'This confirmation is not known (it expired long ago, or the bot restarted since it was asked). ' +
+        'Nothing was run; run the command again.',
     );
   }
   if (!isOwner(record, actor)) {

@@ -294,7 +294,8 @@ export class Pipeline {
         severity: 'warning',
         blocks: [
           text(
-            `\`${maskCommandLine(ctx.line)}\` will ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`,
+            `\`${maskCommandLine(ctx.line)}\` will ` +
+              `${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1).replace(/\.$/, '')}.`,
           ),
           ...risk.lines.map((r) => text(r)),
           context(`Only you can confirm, once, within ${ttl} s.`),

@@ -6,7 +6,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export const GROQ_COOLDOWN_ERROR =
-  'Provider returned 429: Rate limit reached for model `llama-3.3-70b-versatile` on tokens per minute (TPM): Limit 300000, Used 299184, Requested 2351.';
+  'Provider returned 429: Rate limit reached for model `llama-3.3-70b-versatile` on tokens per minute (TPM): ' +
+  'Limit 300000, Used 299184, Requested 2351.';
 
 interface Config {
   providers: Record<string, ProviderConfig>;
@@ -293,7 +294,10 @@ export function generateTraffic(
         date: new Date(start + rec.durationMs).toISOString(),
         apiKey: key,
         errorMessage: allFailed,
-        errorStack: `Error: ${allFailed}\n    at buildAllTargetsFailedError (/app/packages/backend/src/services/dispatch/attempt-history.ts:175:24)\n    at dispatch (/app/packages/backend/src/services/dispatch/request-manager.ts:332:20)`,
+        errorStack:
+          `Error: ${allFailed}\n` +
+          '    at buildAllTargetsFailedError (/app/packages/backend/src/services/dispatch/attempt-history.ts:175:24)\n' +
+          '    at dispatch (/app/packages/backend/src/services/dispatch/request-manager.ts:332:20)',
         details: JSON.stringify(details),
         createdAt: start + rec.durationMs,
       });

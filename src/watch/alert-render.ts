@@ -108,7 +108,8 @@ function plexusReply(v: PlexusView, pollSeconds: number): Reply {
       severity: 'success',
       blocks: [
         text(
-          `Plexus answers again (unreachable from ${utc(v.since, v.since)} to ${utc(v.resolved.at, v.since)}, about ${formatDuration(v.resolved.at - v.since)}).`,
+          `Plexus answers again (unreachable from ${utc(v.since, v.since)} to ${utc(v.resolved.at, v.since)}, ` +
+            `about ${formatDuration(v.resolved.at - v.since)}).`,
         ),
       ],
     });

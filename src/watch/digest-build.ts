@@ -138,7 +138,8 @@ export async function buildDigest(input: BuildInput): Promise<{ figures: DigestF
   } else if (!input.baseline) {
     top = sinceZero(metrics.value);
     notes.push(
-      'Partial: there is no earlier metrics snapshot (this is the first digest), so cost and error share are missing and the top lists are all-time totals.',
+      'Partial: there is no earlier metrics snapshot (this is the first digest), ' +
+        'so cost and error share are missing and the top lists are all-time totals.',
     );
   } else {
     delta = deltaOf(metrics.value, input.baseline);

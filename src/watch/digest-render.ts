@@ -54,6 +54,9 @@ function topTable(title: string, rows: Ranked[]): Block[] {
 
 export function renderDigest(f: DigestFigures, opts: { preview?: boolean; note?: string } = {}): Reply {
   const tz = f.timezone;
+  const cooldowns = f.cooldowns
+    .map((c) => `${c.provider}/${c.model ?? '*'}${c.expiry !== null ? ` (until ${zoned(c.expiry, tz)})` : ''}`)
+    .join(', ');
   const blocks: Block[] = [
     fields([
       { label: 'Requests', value: show(f.requests, (n) => formatNumber(n)) },
@@ -64,16 +67,13 @@ export function renderDigest(f: DigestFigures, opts: { preview?: boolean; note?:
       { label: 'Error share', value: show(f.errorShare, (n) => formatPercent(n), pointsChange) },
     ]),
     text(
-      `Requests: ${sparkline(f.series, { min: 0, width: SPARK_SLOTS }) || DASH} (one bar per ${formatDuration(RANGE_MS[f.range] / SPARK_SLOTS)})`,
+      `Requests: ${sparkline(f.series, { min: 0, width: SPARK_SLOTS }) || DASH} ` +
+        `(one bar per ${formatDuration(RANGE_MS[f.range] / SPARK_SLOTS)})`,
     ),
     ...topTable('Top providers', f.top.providers),
     ...topTable('Top aliases', f.top.aliases),
     ...topTable('Top keys', f.top.keys),
-    text(
-      f.cooldowns.length === 0
-        ? 'No provider in cooldown.'
-        : `In cooldown: ${f.cooldowns.map((c) => `${c.provider}/${c.model ?? '*'}${c.expiry !== null ? ` (until ${zoned(c.expiry, tz)})` : ''}`).join(', ')}`,
-    ),
+    text(f.cooldowns.length === 0 ? 'No provider in cooldown.' : `In cooldown: ${cooldowns}`),
   ];
   if (f.closest.length > 0) {
     blocks.push(
