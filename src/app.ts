@@ -4,15 +4,21 @@ import { legacySnoozeButton } from './commands/alerts.js';
 import { commands } from './commands/index.js';
 import type { BotConfig } from './config.js';
 import type { Clock } from './core/clock.js';
-import type { ConfirmationRecords } from './core/confirmations.js';
+import { StoredConfirmationRecords, type ConfirmationRecords } from './core/confirmations.js';
+import { LocalDeliveryClaims, StoredDeliveryClaims, type DeliveryClaims } from './core/deliveries.js';
 import type { AlertsApi, Deps, DigestsApi } from './core/deps.js';
 import { Pipeline } from './core/pipeline.js';
 import { Registry } from './core/registry.js';
+import type { SharedState } from './core/state.js';
 
 export interface App {
   deps: Deps;
   registry: Registry;
   pipeline: Pipeline;
+  /** Claims on platform deliveries, so a redelivered or copied event runs once (in the state store when there is one). */
+  deliveries: DeliveryClaims;
+  /** The process's state store, for what an adapter must keep across restarts (Discord's long button ids). */
+  state?: SharedState;
 }
 
 export interface AppOptions {
@@ -23,8 +29,12 @@ export interface AppOptions {
   /** The watchers' services, when they run (src/wiring.ts builds them). */
   digests?: DigestsApi;
   alerts?: AlertsApi;
-  /** Where pending confirmations are kept (default: in this process). */
+  /** Where pending confirmations are kept (default: in `state`, else in this process). */
   confirmations?: ConfirmationRecords;
+  /** The state store shared by everything that must outlive this process or be seen by another replica. */
+  state?: SharedState;
+  /** Who holds this process's claims (host, pid and a random part). */
+  owner?: string;
 }
 
 /** The core for any front door: deps, commands and the pipeline. Builds no service of its own. */
@@ -38,8 +48,14 @@ export function createApp(opts: AppOptions): App {
     ...(opts.alerts ? { alerts: opts.alerts } : {}),
   };
   const registry = new Registry(commands);
-  const confirm = { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations };
+  const ttlSeconds = opts.config.confirm.ttlSeconds;
+  const { state } = opts;
+  // A late or second click is told what happened for 10 × the TTL after expiry.
+  const stored = state ? new StoredConfirmationRecords(state, { now: () => opts.clock.now(), keepMs: ttlSeconds * 10_000 }) : undefined;
+  const confirm = { confirmTtlSeconds: ttlSeconds, confirmations: opts.confirmations ?? stored };
   const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
   pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
-  return { deps, registry, pipeline };
+  const owner = opts.owner ?? `pid-${process.pid}`;
+  const deliveries = state ? new StoredDeliveryClaims(state, { owner }) : new LocalDeliveryClaims();
+  return { deps, registry, pipeline, deliveries, ...(state ? { state } : {}) };
 }

@@ -3,6 +3,8 @@
  * (deps, commands, pipeline), the chat platforms and the watchers on their
  * posters. cli.ts and the tests build the bot through here.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createApp, type App } from './app.js';
 import type { PlexusApi } from './base/plexus-api.js';
@@ -11,7 +13,7 @@ import type { Clock } from './core/clock.js';
 import type { ConfirmationRecords } from './core/confirmations.js';
 import { startPlatforms, stopAll } from './platforms.js';
 import { DigestService } from './watch/digest-service.js';
-import { startWatchers, type Watchers, type WatchersOptions } from './watch/index.js';
+import { FileStore, startWatchers, type StateStore, type Watchers, type WatchersOptions } from './watch/index.js';
 import { AlertControls } from './watch/snooze.js';
 
 export interface Bot extends App {
@@ -25,6 +27,12 @@ export interface BotOptions {
   logger: Logger;
   clock: Clock;
   confirmations?: ConfirmationRecords;
+  /**
+   * The process's one state store: pending confirmations, delivery claims,
+   * Discord's long button ids, and the watchers' alerts and digests.
+   * Default: a file in STATE_DIR.
+   */
+  store?: StateStore;
 }
 
 export function wireBot(opts: BotOptions): Bot {
@@ -32,8 +40,10 @@ export function wireBot(opts: BotOptions): Bot {
   const keys = config.alerts?.keys ?? ['*'];
   const digests = new DigestService({ digests: config.digests, plexus, clock, logger: logger.child({ module: 'watch' }), keys });
   const alerts = new AlertControls(clock);
-  const app = createApp({ ...opts, digests, alerts });
-  return { ...app, startWatchers: (w) => startWatchers({ ...w, plexus, digests, alerts, config, logger, clock }) };
+  const store = opts.store ?? new FileStore(config.stateDir, logger.child({ module: 'state' }), () => clock.now());
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const app = createApp({ ...opts, digests, alerts, state: store, owner });
+  return { ...app, startWatchers: (w) => startWatchers({ store, ...w, plexus, digests, alerts, config, logger, clock }) };
 }
 
 export interface Chat {

@@ -44,7 +44,7 @@ describe('embed renderer', () => {
     expect(m.embeds[0]?.description).toContain('```json\na `\u200b`` b\n```');
   });
 
-  it('makes buttons: styles, at most 5 rows of 5, ids within 100 characters', () => {
+  it('makes buttons: styles, at most 5 rows of 5, ids within 100 characters', async () => {
     const long = `run:usage list ${'provider=openai '.repeat(10)}`;
     const r = reply({
       blocks: [text('pick')],
@@ -64,9 +64,9 @@ describe('embed renderer', () => {
       [1, true],
     ]);
     const refs = new ActionRefs();
-    refs.remember(r.actions);
-    expect(refs.resolve(m.components[0]!.components[2]!.custom_id)).toBe(long);
-    expect(refs.resolve('ref:unknown')).toBe('ref:unknown');
+    await refs.remember(r.actions);
+    expect(await refs.resolve(m.components[0]!.components[2]!.custom_id)).toBe(long);
+    expect(await refs.resolve('ref:unknown')).toBe('ref:unknown');
     expect(actionCustomId('confirm:abc')).toBe('confirm:abc');
     expect(messageProblems(m)).toEqual([]);
   });

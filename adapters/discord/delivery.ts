@@ -69,7 +69,7 @@ export class ReplyStream {
   }
 
   private async deliver(r: Reply): Promise<void> {
-    this.opts.refs.remember(r.actions);
+    await this.opts.refs.remember(r.actions);
     const privateOnly = r.private === true && !this.target.ephemeral;
     if (privateOnly && !this.started) {
       await this.target.first(messagesFor(PRIVATE_NOTE)[0]!);

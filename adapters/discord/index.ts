@@ -9,7 +9,7 @@ import type { BotConfig } from '../../src/config.js';
 import type { ChannelPoster } from '../../src/core/channel-poster.js';
 import { handleAutocomplete } from './autocomplete.js';
 import { buildCommandDefinition, type CommandDefinition } from './command-definition.js';
-import { handleButton, handleChatInput, type HandlerDeps } from './interactions.js';
+import { handleButton, handleChatInput, once, type HandlerDeps } from './interactions.js';
 import { LiveNames } from './live-names.js';
 import { ActionRefs } from './messages.js';
 import { discordPoster } from './poster.js';
@@ -66,7 +66,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
     logger.info({ folded: definition.folded.map((c) => c.name) }, 'discord: commands reachable through /plexus run only');
 
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: d.apiUrl } });
-  const refs = new ActionRefs();
+  const refs = new ActionRefs(opts.app.state, { now: () => opts.app.deps.clock.now() });
   const policy = { rules: opts.config.access };
   const deps: HandlerDeps = {
     app: opts.app,
@@ -86,10 +86,10 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordHandle>
   client.on(Events.InteractionCreate, (i) => {
     let task: Promise<void> | undefined;
     let kind: 'command' | 'autocomplete' | 'button' = 'command';
-    if (i.isChatInputCommand() && i.commandName === definition.json.name) task = handleChatInput(i, deps);
+    if (i.isChatInputCommand() && i.commandName === definition.json.name) task = once(deps, i.id, () => handleChatInput(i, deps));
     else if (i.isAutocomplete() && i.commandName === definition.json.name)
       [kind, task] = ['autocomplete', handleAutocomplete(i, autocomplete)];
-    else if (i.isButton()) [kind, task] = ['button', handleButton(i, deps)];
+    else if (i.isButton()) [kind, task] = ['button', once(deps, i.id, () => handleButton(i, deps))];
     task?.then(
       () => opts.onInteractionDone?.({ id: i.id, kind }),
       (e: unknown) => {

@@ -53,6 +53,25 @@ const STALE = reply({
   ],
 });
 
+/**
+ * Runs `work` for the first delivery of an interaction only: a copy (a
+ * gateway replay, or the same interaction reaching another replica) finds it
+ * claimed and runs and answers nothing. The claim is completed when the work
+ * is done.
+ */
+export async function once(deps: HandlerDeps, interactionId: string, work: () => Promise<void>): Promise<void> {
+  const claim = await deps.app.deliveries.begin(`discord:interaction:${interactionId}`);
+  if (!claim) {
+    deps.logger.info({ interactionId }, 'discord: interaction already taken; not run again');
+    return;
+  }
+  try {
+    await work();
+  } finally {
+    await claim.done().catch((e: unknown) => deps.logger.warn({ error: (e as Error).message }, 'discord: delivery claim not completed'));
+  }
+}
+
 export async function handleChatInput(i: ChatInputCommandInteraction, deps: HandlerDeps): Promise<void> {
   const actor = actorFrom(i);
   const route = deps.definition.routes.get(routeKey(i.options.getSubcommandGroup(false), i.options.getSubcommand(false) ?? ''));
@@ -107,7 +126,7 @@ export async function handleChatInput(i: ChatInputCommandInteraction, deps: Hand
  */
 export async function handleButton(i: ButtonInteraction, deps: HandlerDeps): Promise<void> {
   const actor = actorFrom(i);
-  const work = deps.app.pipeline.action(actor, deps.refs.resolve(i.customId));
+  const work = deps.refs.resolve(i.customId).then((id) => deps.app.pipeline.action(actor, id));
   let timer: NodeJS.Timeout | undefined;
   const early = await Promise.race([
     work,

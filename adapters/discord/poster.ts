@@ -44,7 +44,7 @@ export function discordPoster(rest: REST, refs: ActionRefs): ChannelPoster {
     platform: 'discord',
     async post(channelId, reply) {
       refusePrivate(reply);
-      refs.remember(reply.actions);
+      await refs.remember(reply.actions);
       let first: string | undefined;
       for (const m of messagesFor(reply)) {
         const id = await send(channelId, m);
@@ -54,7 +54,7 @@ export function discordPoster(rest: REST, refs: ActionRefs): ChannelPoster {
     },
     async update(channelId, messageId, reply) {
       refusePrivate(reply);
-      refs.remember(reply.actions);
+      await refs.remember(reply.actions);
       const [head, ...more] = messagesFor(reply);
       const edit = request({ ...head!, content: head!.content ?? '' });
       await rest.patch(Routes.channelMessage(channelId, messageId), edit);

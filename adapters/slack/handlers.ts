@@ -6,6 +6,7 @@ import type { App as BoltApp, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Audience as CoreAudience } from '../../src/core/audience.js';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.js';
 import type { Attachment } from '../../src/core/command.js';
+import type { DeliveryClaims } from '../../src/core/deliveries.js';
 import { maskCommandLine } from '../../src/render/mask.js';
 import { context, reply, text, type Reply } from '../../src/render/reply.js';
 import { renderText } from '../../src/render/text.js';
@@ -27,6 +28,8 @@ export interface HandlerDeps extends AnswerDeps, ConversationDeps {
   maxFileBytes: number;
   /** Work still running (answers being computed or sent); `stop` waits for it. */
   inFlight: Set<Promise<unknown>>;
+  /** Each delivery is claimed before it runs, so a retry or a copy on another replica runs nothing. */
+  deliveries: DeliveryClaims;
 }
 
 /** Slack has two places an answer goes: the core's `private` and `requester` are both the requester's alone. */
@@ -47,6 +50,26 @@ const track = (d: HandlerDeps, work: Promise<unknown>): Promise<unknown> => {
   d.inFlight.add(work);
   return work.finally(() => d.inFlight.delete(work));
 };
+
+/**
+ * Runs `work` for the first attempt at a delivery only. Slack retries an event
+ * it thinks was missed (X-Slack-Retry-Num) and a copy may reach another
+ * replica: one that finds the delivery claimed runs and answers nothing (it
+ * was acked already). The claim is completed once the work is done, answered
+ * or its failure told.
+ */
+async function once(d: HandlerDeps, key: string, retryNum: number | undefined, work: () => Promise<void>): Promise<void> {
+  const claim = await d.deliveries.begin(key);
+  if (!claim) {
+    d.logger.info({ delivery: key.split(':', 2).join(':'), retryNum }, 'Slack delivery already taken; not run again');
+    return;
+  }
+  try {
+    await work();
+  } finally {
+    await claim.done().catch((e: unknown) => d.logger.warn({ error: (e as Error).message }, 'delivery claim not completed'));
+  }
+}
 
 interface Request {
   userId: string;
@@ -96,7 +119,7 @@ async function tellFailure(d: HandlerDeps, conv: Conversation, e: unknown): Prom
 }
 
 function onSlashCommand(bolt: BoltApp, d: HandlerDeps): void {
-  bolt.command(d.command, async ({ command, ack, respond }) => {
+  bolt.command(d.command, async ({ command, ack, respond, context }) => {
     // Ack first and empty: Slack wants an answer within 3 s, Plexus may take longer.
     await ack();
     const conv = viaResponseUrl(d, { respond, userId: command.user_id, channelId: command.channel_id });
@@ -106,9 +129,10 @@ function onSlashCommand(bolt: BoltApp, d: HandlerDeps): void {
       channelName: command.channel_name,
       text: typedText(command.text ?? ''),
     };
+    const work = () => runLine(d, conv, req).catch((e: unknown) => tellFailure(d, conv, e));
     void track(
       d,
-      runLine(d, conv, req).catch((e: unknown) => tellFailure(d, conv, e)),
+      once(d, `slack:command:${command.trigger_id}`, context.retryNum, work).catch((e: unknown) => tellFailure(d, conv, e)),
     );
   });
 }
@@ -120,7 +144,7 @@ function onSlashCommand(bolt: BoltApp, d: HandlerDeps): void {
  * second click) is answered to the clicker alone and leaves the prompt be.
  */
 function onButton(bolt: BoltApp, d: HandlerDeps): void {
-  bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+  bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ ack, body, action, respond, context }) => {
     await ack();
     if (action.type !== 'button') return;
     const channelId = body.channel?.id ?? (body.container.channel_id as string | undefined);
@@ -145,9 +169,12 @@ function onButton(bolt: BoltApp, d: HandlerDeps): void {
       await deliver(d, conv, shown, 'replace');
       if (audience === 'channel' && ephemeral) await deliver(d, conv, { ...shown, file: undefined }, 'channel');
     };
+    const key = `slack:action:${body.trigger_id ?? action.action_ts}`;
     void track(
       d,
-      work().catch((e: unknown) => tellFailure(d, conv, e)),
+      once(d, key, context.retryNum, () => work().catch((e: unknown) => tellFailure(d, conv, e))).catch((e: unknown) =>
+        tellFailure(d, conv, e),
+      ),
     );
   });
 }
@@ -172,16 +199,12 @@ const LEAD = /^\s*(?:<@[A-Z0-9]+>\s*)?(?:\/?plexus\b\s*)?/i;
  * command's attachments (a backup for `restore`), downloaded with the bot token.
  */
 function onDirectMessage(bolt: BoltApp, d: HandlerDeps): void {
-  const seen = new Set<string>();
-  bolt.event('message', async ({ event }) => {
+  bolt.event('message', async ({ event, context }) => {
     const m = event as unknown as DirectMessageEvent;
     if (m.channel_type !== 'im' || m.bot_id || !m.user) return;
     if (m.subtype !== undefined && m.subtype !== 'file_share') return;
-    // Slack redelivers an event it thinks was missed; a command runs once.
-    const key = m.client_msg_id ?? `${m.channel}/${m.ts}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (seen.size > 1000) seen.delete(seen.values().next().value as string);
+    // Slack redelivers an event it thinks was missed (the same event, the same message): a command runs once.
+    const key = `slack:dm:${m.client_msg_id ?? `${m.channel}/${m.ts}`}`;
     const conv = inDirectMessage(d, { userId: m.user, channelId: m.channel });
     const work = async () => {
       const attachments = m.files?.length
@@ -197,7 +220,9 @@ function onDirectMessage(bolt: BoltApp, d: HandlerDeps): void {
     };
     void track(
       d,
-      work().catch((e: unknown) => tellFailure(d, conv, e)),
+      once(d, key, context.retryNum, () => work().catch((e: unknown) => tellFailure(d, conv, e))).catch((e: unknown) =>
+        tellFailure(d, conv, e),
+      ),
     );
   });
 }

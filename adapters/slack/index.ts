@@ -118,6 +118,7 @@ export async function startSlack(opts: SlackOptions): Promise<SlackHandle> {
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,
     inFlight,
+    deliveries: opts.app.deliveries,
   });
 
   let port: number | undefined;

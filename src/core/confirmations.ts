@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BotError } from '../base/errors.js';
 import type { Actor, Platform } from './actor.js';
 import type { Attachment, Json, Tier } from './command.js';
+import type { StateRecords } from './state.js';
 
 export type Settlement = 'confirmed' | 'cancelled' | 'expired';
 
@@ -75,6 +76,58 @@ export class MemoryConfirmationRecords implements ConfirmationRecords {
   }
 }
 
+/** Where the records live in the state store: one record per confirmation. */
+export const CONFIRMATION_PREFIX = 'confirm:';
+const PRUNE_EVERY_MS = 600_000;
+
+/**
+ * In the bot's state store, so a confirmation asked before a restart, or of
+ * another replica, is honoured once by whichever process gets the click.
+ * `settle` is a compare-and-set on the record's version: of two clicks on two
+ * replicas, one wins. Records are dropped `keepMs` after they expire (checked
+ * now and then, when a confirmation is asked).
+ */
+export class StoredConfirmationRecords implements ConfirmationRecords {
+  private prunedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly state: StateRecords,
+    private readonly opts: { now: () => number; keepMs: number },
+  ) {}
+
+  async create(record: ConfirmationRecord): Promise<void> {
+    await this.prune();
+    if (!(await this.state.compareAndSet(CONFIRMATION_PREFIX + record.id, 0, record))) {
+      throw new Error('a confirmation with this id already exists');
+    }
+  }
+
+  async get(id: string): Promise<ConfirmationRecord | undefined> {
+    return (await this.state.get<ConfirmationRecord>(CONFIRMATION_PREFIX + id))?.value;
+  }
+
+  async settle(id: string, settlement: Settlement): Promise<boolean> {
+    const key = CONFIRMATION_PREFIX + id;
+    for (;;) {
+      const cur = await this.state.get<ConfirmationRecord>(key);
+      if (!cur || cur.value.settled !== null) return false;
+      if (await this.state.compareAndSet(key, cur.version, { ...cur.value, settled: settlement })) return true;
+      // Someone else wrote it first: read it again (it is most likely settled now).
+    }
+  }
+
+  private async prune(): Promise<void> {
+    const now = this.opts.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const horizon = now - this.opts.keepMs;
+    for (const key of await this.state.keys(CONFIRMATION_PREFIX)) {
+      const r = await this.state.get<ConfirmationRecord>(key);
+      if (r && r.value.expiresAt < horizon) await this.state.delete(key);
+    }
+  }
+}
+
 export const newConfirmationId = (): string => randomBytes(12).toString('base64url');
 
 export const storeAttachments = (files: Attachment[]): StoredAttachment[] =>
@@ -107,7 +160,7 @@ export async function claimConfirmation(
   if (!record) {
     throw new BotError(
       'CONFIRM_UNKNOWN',
-      'This confirmation is not known (it expired long ago, or the bot restarted since it was asked). ' +
+      'This confirmation is not known (it expired long ago, or the bot state was reset since it was asked). ' +
         'Nothing was run; run the command again.',
     );
   }

@@ -2,6 +2,7 @@
 import { startDiscord, type DiscordHandle, type DiscordOptions } from '../../adapters/discord/index.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { AccessRule } from '../../src/core/policy.js';
+import { FileStore } from '../../src/watch/index.js';
 import { freshFake, startHarness, type Harness } from '../support/harness.js';
 import { startFakeDiscord, type FakeDiscord } from './discord-fake.js';
 import { slashCommand, user, type FakeUser, type OptionInput, type Where } from './discord-payloads.js';
@@ -64,11 +65,19 @@ export interface DiscordHarness {
    * (the bot and the Discord fake's records stay).
    */
   fresh(): void;
+  /** Stops the bot and starts a new one (new app, client and state store objects) on the same fakes and `stateDir`. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startDiscordHarness(
-  opts: { ttlSeconds?: number; timeoutMs?: number; discord?: Partial<DiscordOptions> } = {},
+  opts: {
+    ttlSeconds?: number;
+    timeoutMs?: number;
+    discord?: Partial<DiscordOptions>;
+    /** Keep the bot's state in a FileStore here (default: in memory). */
+    stateDir?: string;
+  } = {},
 ): Promise<DiscordHarness> {
   const discord = await startFakeDiscord();
   const [platform, viewers] = discord.guild.roles.map((r) => r.id) as [string, string];
@@ -78,7 +87,16 @@ export async function startDiscordHarness(
     { platform: 'discord', channels: [channel], roles: [viewers], tier: 'read' },
     { platform: 'discord', channels: ['dm'], users: [people.alice.id], tier: 'read' },
   ];
-  const plexus = await startHarness({ access, ttlSeconds: opts.ttlSeconds ?? 120, timeoutMs: opts.timeoutMs ?? 1000 });
+  const wire = (more: Partial<Parameters<typeof startHarness>[0]> = {}) =>
+    startHarness({
+      access,
+      ttlSeconds: opts.ttlSeconds ?? 120,
+      timeoutMs: opts.timeoutMs ?? 1000,
+      ...(opts.stateDir ? { store: new FileStore(opts.stateDir) } : {}),
+      ...more,
+    });
+  const first = await wire();
+  let plexus = first;
   const config: BotConfig = {
     ...loadConfig({}),
     access,
@@ -92,8 +110,10 @@ export async function startDiscordHarness(
     waiting.get(d.id)?.(d.error);
   };
   let bot: DiscordHandle;
+  const start = (app: Harness) =>
+    startDiscord({ app: app.app, config, logger: app.logger, readyTimeoutMs: 5000, onInteractionDone, ...opts.discord });
   try {
-    bot = await startDiscord({ app: plexus.app, config, logger: plexus.logger, readyTimeoutMs: 5000, onInteractionDone, ...opts.discord });
+    bot = await start(plexus);
   } catch (e) {
     await discord.close();
     await plexus.close();
@@ -138,7 +158,7 @@ export async function startDiscordHarness(
       if (c.method === 'POST') return [{ via: 'followup', ephemeral: eph, body, text: messageText(body), ...common }];
       return [];
     });
-  return {
+  const h: DiscordHarness = {
     discord,
     plexus,
     bot,
@@ -156,10 +176,18 @@ export async function startDiscordHarness(
       freshFake(plexus.fake);
       plexus.clock.reset();
     },
+    async restart() {
+      await h.bot.stop();
+      if (h.plexus !== first) await h.plexus.close();
+      h.plexus = plexus = await wire({ fake: first.fake, clock: first.clock });
+      h.bot = bot = await start(plexus);
+    },
     async close() {
-      await bot.stop();
+      await h.bot.stop();
       await discord.close();
-      await plexus.close();
+      if (h.plexus !== first) await h.plexus.close();
+      await first.close();
     },
   };
+  return h;
 }

@@ -6,6 +6,8 @@ import type { App } from '../../src/app.js';
 import { commands } from '../../src/commands/index.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { Command } from '../../src/core/command.js';
+import { StoredConfirmationRecords } from '../../src/core/confirmations.js';
+import { StoredDeliveryClaims } from '../../src/core/deliveries.js';
 import type { Deps } from '../../src/core/deps.js';
 import { Pipeline } from '../../src/core/pipeline.js';
 import type { AccessRule } from '../../src/core/policy.js';
@@ -13,6 +15,7 @@ import { Registry } from '../../src/core/registry.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
 import type { PlexusApi } from '../../src/base/plexus-api.js';
+import { FileStore, MemoryStore, type StateStore } from '../../src/watch/index.js';
 import { startSlack, type SlackHandle } from '../../adapters/slack/index.js';
 import { FakeClock } from '../support/harness.js';
 import { startFakePlexus, type FakePlexus } from './plexus.js';
@@ -35,6 +38,8 @@ export interface SlackHarnessOptions {
   maxParts?: number;
   groupsTtlMs?: number;
   retries?: number;
+  /** Keep the bot's state (confirmations, delivery claims) in a FileStore here, so `restart` keeps it. Default: in memory, lost. */
+  stateDir?: string;
 }
 
 export interface Sent {
@@ -44,6 +49,8 @@ export interface Sent {
   body?: unknown;
   /** The response_url handed out with the request. */
   hook: string;
+  /** What was delivered, to deliver it again. */
+  delivery: { kind: 'slash_commands' | 'interactive' | 'events_api'; form: string; payload: Record<string, unknown> };
 }
 
 export interface SlackHarness {
@@ -62,7 +69,11 @@ export interface SlackHarness {
   posts(hook: string): HookPost[];
   /** Waits until `hook` got at least `n` posts; returns them. */
   waitPosts(hook: string, n?: number): Promise<HookPost[]>;
-  /** A new app (empty confirmation store) on the same fakes, as after a restart. */
+  /** Delivers the same request again, as Slack's retry `retryNum` (its X-Slack-Retry-Num). */
+  redeliver(sent: Sent, retryNum?: number): Promise<Sent>;
+  /** The bot's state store (a new one after each restart). */
+  store: StateStore;
+  /** A new app on the same fakes, as after a restart: its state is empty unless `stateDir` keeps it. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -94,7 +105,12 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     confirm: { ttlSeconds: o.ttlSeconds ?? 120 },
   };
   let client: PlexusApi;
+  let builds = 0;
   const build = (): App => {
+    const now = () => clock.now();
+    const store = o.stateDir ? new FileStore(o.stateDir, logger, now) : new MemoryStore(now);
+    h.store = store;
+    const confirmations = new StoredConfirmationRecords(store, { now, keepMs: config.confirm.ttlSeconds * 10_000 });
     client = createPlexusClient({ baseUrl: plexus.url, adminKey: plexus.adminKey, logger, retryMinMs: 1, timeoutMs, concurrency: 4 });
     const deps: Deps = { plexus: client, clock, logger, stateDir: '/nonexistent' };
     const extra = o.extraCommands ?? [];
@@ -103,7 +119,9 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     return {
       deps,
       registry,
-      pipeline: new Pipeline(deps, registry, { rules: config.access }, { confirmTtlSeconds: config.confirm.ttlSeconds }),
+      pipeline: new Pipeline(deps, registry, { rules: config.access }, { confirmTtlSeconds: config.confirm.ttlSeconds, confirmations }),
+      deliveries: new StoredDeliveryClaims(store, { owner: `slack-harness:${++builds}` }),
+      state: store,
     };
   };
   const start = (app: App) =>
@@ -130,19 +148,20 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     form: string,
     payload: Record<string, unknown>,
     hook: string,
+    retryNum?: number,
   ): Promise<Sent> => {
+    const delivery = { kind, form, payload };
     if (mode === 'socket') {
       const ack = await slack.socket.send(kind, payload);
-      return { status: 200, ms: ack.ackMs, body: ack.payload, hook };
+      return { status: 200, ms: ack.ackMs, body: ack.payload, hook, delivery };
     }
-    const res: Posted = await postSigned(
-      h.eventsUrl,
-      SIGNING_SECRET,
-      form,
-      kind === 'events_api' ? { contentType: 'application/json' } : {},
-    );
-    return { status: res.status, ms: res.ms, body: res.body, hook };
+    const res: Posted = await postSigned(h.eventsUrl, SIGNING_SECRET, form, {
+      ...(kind === 'events_api' ? { contentType: 'application/json' } : {}),
+      ...(retryNum ? { headers: { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' } } : {}),
+    });
+    return { status: res.status, ms: res.ms, body: res.body, hook, delivery };
   };
+  h.redeliver = (sent, retryNum = 1) => deliver(sent.delivery.kind, sent.delivery.form, sent.delivery.payload, sent.hook, retryNum);
 
   h.command = (text, c = {}) => {
     const channel = c.channel ?? OPS;

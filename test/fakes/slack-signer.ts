@@ -23,6 +23,8 @@ export interface SignOptions {
   /** Send this signature instead. */
   signature?: string;
   contentType?: string;
+  /** More headers (a retry's `x-slack-retry-num`, `x-slack-retry-reason`). */
+  headers?: Record<string, string>;
 }
 
 export async function postSigned(url: string, secret: string, body: string, o: SignOptions = {}): Promise<Posted> {
@@ -34,12 +36,16 @@ export async function postSigned(url: string, secret: string, body: string, o: S
       'content-type': o.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': o.signature ?? signature(secret, ts, o.signedBody ?? body),
+      ...o.headers,
     },
     body,
   });
   const text = await res.text();
   return { status: res.status, body: text, ms: Date.now() - started };
 }
+
+/** Like Slack's: unique per invocation or click. */
+const triggerId = (n: number): string => `${Date.now()}.${n}.${Math.random().toString(16).slice(2, 14)}`;
 
 /** The form fields of a slash command invocation. */
 export function slashCommandFields(o: {
@@ -64,7 +70,7 @@ export function slashCommandFields(o: {
     api_app_id: 'A0PLEXUS',
     is_enterprise_install: 'false',
     response_url: o.responseUrl,
-    trigger_id: `${Date.now()}.1.trigger`,
+    trigger_id: triggerId(1),
   };
 }
 
@@ -86,7 +92,7 @@ export function buttonClick(o: {
     api_app_id: 'A0PLEXUS',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: ts, channel_id: o.channel, is_ephemeral: o.ephemeral ?? true },
-    trigger_id: `${Date.now()}.2.trigger`,
+    trigger_id: triggerId(2),
     team: { id: o.team ?? 'T0PLEXUS', domain: 'plexus-test' },
     enterprise: null,
     is_enterprise_install: false,

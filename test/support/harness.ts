@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
 import type { PlexusApi } from '../../src/base/plexus-api.js';
 import { renderText } from '../../src/render/text.js';
+import { MemoryStore, type StateStore } from '../../src/watch/index.js';
 import { wireBot, type Bot } from '../../src/wiring.js';
 import { startFakePlexus, type FakePlexus, type RecordedRequest } from '../fakes/plexus.js';
 
@@ -95,6 +96,8 @@ export interface HarnessOptions {
   seed?: DemoSeed;
   adminKey?: string;
   fakeFollowsClock?: boolean;
+  /** The bot's state store (default: in memory). */
+  store?: StateStore;
 }
 
 const fakeOptions = (opts: HarnessOptions, clock: Clock) => ({
@@ -111,6 +114,8 @@ export function wireApp(opts: {
   logs: string[];
   timeoutMs?: number;
   concurrency?: number;
+  /** The bot's state store (default: in memory, on the test clock). */
+  store?: StateStore;
 }): { logger: Logger; plexus: PlexusApi; app: Bot } {
   const { fake, clock, config, logs } = opts;
   const logger = createLogger({ level: 'debug', secrets: () => [fake.adminKey], destination: { write: (l: string) => void logs.push(l) } });
@@ -122,7 +127,8 @@ export function wireApp(opts: {
     timeoutMs: opts.timeoutMs ?? 1000,
     concurrency: opts.concurrency ?? 4,
   });
-  return { logger, plexus, app: wireBot({ config, plexus, logger, clock }) };
+  const store = opts.store ?? new MemoryStore(() => clock.now());
+  return { logger, plexus, app: wireBot({ config, plexus, logger, clock, store }) };
 }
 
 export async function startHarness(opts: HarnessOptions & { clock?: FakeClock } = {}): Promise<Harness> {
@@ -136,7 +142,15 @@ export async function startHarness(opts: HarnessOptions & { clock?: FakeClock } 
     access: opts.access === undefined ? null : opts.access,
     confirm: { ttlSeconds: opts.ttlSeconds ?? 120 },
   };
-  const { logger, plexus, app } = wireApp({ fake, clock, config, logs, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency });
+  const { logger, plexus, app } = wireApp({
+    fake,
+    clock,
+    config,
+    logs,
+    timeoutMs: opts.timeoutMs,
+    concurrency: opts.concurrency,
+    ...(opts.store ? { store: opts.store } : {}),
+  });
   const run = (text: string, actor: Actor = consoleUser) => app.pipeline.handle({ actor, text });
   const calls = (method?: string) => fake.requests.filter((r) => r.path.startsWith('/v0/') && (!method || r.method === method));
   return {
