@@ -1,7 +1,9 @@
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownMigrations, migrate } from '../src/state/migrate.js';
 import { connectPostgres, PostgresState } from '../src/state/postgres.js';
+import { StateConnectError } from '../src/state/postgres-connect.js';
 import { freshDatabase } from './support/postgres.js';
 import { stateContract } from './support/state-contract.js';
 
@@ -37,3 +39,46 @@ describe('postgres schema', () => {
     }
   });
 });
+
+describe('connecting', () => {
+  const secret = 's3cret-Pa55word';
+  const refused = async (u: string): Promise<string> => {
+    const err = await connectPostgres(u, { connectTimeoutMs: 3000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StateConnectError);
+    const message = (err as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain(secret);
+    return message;
+  };
+
+  it('a malformed URL, an unreachable server, a wrong password or a missing database: one line, never the password', async () => {
+    expect(await refused(`not a url ${secret}`)).toMatch(/^DATABASE_URL is not a valid URL/);
+    expect(await refused(`mysql://u:${secret}@127.0.0.1/db`)).toMatch(/must start with postgres:\/\//);
+    expect(await refused(`postgres://u:${secret}@127.0.0.1:5432`)).toMatch(/names no database/);
+
+    const closed = await closedPort();
+    const unreachable = await refused(`postgres://u:${secret}@127.0.0.1:${closed}/db`);
+    expect(unreachable).toBe(`cannot reach PostgreSQL at 127.0.0.1:${closed}: connection refused`);
+
+    const wrong = new URL(url);
+    wrong.password = secret;
+    const bad = await refused(wrong.toString());
+    expect(bad).toMatch(new RegExp(`^PostgreSQL at 127\\.0\\.0\\.1:${wrong.port} refused the password of user ${wrong.username}$`));
+
+    const missing = new URL(url);
+    missing.pathname = '/no_such_db';
+    expect(await refused(missing.toString())).toMatch(/has no database no_such_db$/);
+  });
+});
+
+/** A port nobody listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
