@@ -91,9 +91,8 @@ export async function benchState(): Promise<boolean> {
     const memory = await measure(new MemoryState());
     const pgFigures = await measure(postgres);
     console.log(`\n== state: each primitive, one caller at a time (${N} runs, first 10 % dropped)`);
-    console.log(
-      `  ${'primitive'.padEnd(22)} ${'memory p50'.padStart(10)} ${'p99'.padStart(9)}   ${'postgres p50'.padStart(12)} ${'p99'.padStart(9)}  x p50`,
-    );
+    const head = ['memory p50'.padStart(10), 'p99'.padStart(9), '  ', 'postgres p50'.padStart(12), 'p99'.padStart(9), ' x p50'];
+    console.log(`  ${'primitive'.padEnd(22)} ${head.join(' ')}`);
     for (const [name, m] of memory) {
       const p = pgFigures.get(name)!;
       const ratio = (p.p50 / Math.max(m.p50, 0.001)).toFixed(0);
