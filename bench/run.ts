@@ -5,6 +5,7 @@
 import { benchDiscord } from './discord.js';
 import { benchPipeline } from './pipeline.js';
 import { benchSlack } from './slack.js';
+import { benchState } from './state.js';
 import { benchWatch } from './watch.js';
 
 const benches: Record<string, () => Promise<boolean>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   slack: benchSlack,
   discord: benchDiscord,
   watch: benchWatch,
+  state: benchState,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
