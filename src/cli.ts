@@ -60,6 +60,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const demo = config.plexus.baseUrl ? undefined : await startDemoGateway({ adminKey: demoKey });
   const logger = createLogger({
     level: config.logLevel,
+    replica: config.replicaId,
     secrets: () => knownSecrets(config, demo ? [demoKey, ...demoSecrets(demo.gateway.state)] : []),
   });
   const plexus = createPlexusClient({
