@@ -6,7 +6,7 @@ import type { BotConfig } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { ConfirmationRecords } from './core/confirmations.js';
 import type { AlertsApi, Deps, DigestsApi } from './core/deps.js';
-import { Pipeline } from './core/pipeline.js';
+import { Pipeline, type PipelineOptions } from './core/pipeline.js';
 import { Registry } from './core/registry.js';
 
 export interface App {
@@ -25,6 +25,8 @@ export interface AppOptions {
   alerts?: AlertsApi;
   /** Where pending confirmations are kept (default: in this process). */
   confirmations?: ConfirmationRecords;
+  /** Told of every line and click the pipeline finishes (metrics). */
+  onOutcome?: PipelineOptions['onOutcome'];
 }
 
 /** The core for any front door: deps, commands and the pipeline. Builds no service of its own. */
@@ -38,7 +40,7 @@ export function createApp(opts: AppOptions): App {
     ...(opts.alerts ? { alerts: opts.alerts } : {}),
   };
   const registry = new Registry(commands);
-  const confirm = { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations };
+  const confirm = { confirmTtlSeconds: opts.config.confirm.ttlSeconds, confirmations: opts.confirmations, onOutcome: opts.onOutcome };
   const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
   pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
   return { deps, registry, pipeline };
