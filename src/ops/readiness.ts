@@ -39,7 +39,10 @@ const safeReason = (text: string): string =>
     .slice(0, 300);
 
 function reasonOf(e: unknown): string {
-  if (isBotError(e)) return `${e.code}: ${e.message}`;
+  if (isBotError(e)) {
+    const status = (e as { status?: unknown }).status;
+    return `${e.code}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${e.message}`;
+  }
   if (e instanceof Error) return e.message;
   return String(e);
 }
