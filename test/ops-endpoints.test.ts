@@ -49,7 +49,7 @@ afterEach(async () => {
   plexus.reset();
 });
 
-async function startBot(platform: 'slack' | 'discord'): Promise<Running> {
+async function startBot(platform: 'slack' | 'socket' | 'discord'): Promise<Running> {
   const replica = `ops-test-${platform}-${Math.random().toString(36).slice(2, 8)}`;
   const logs: string[] = [];
   const secrets = () => [plexus.adminKey, slack.botToken, SIGNING_SECRET, discord.token];
@@ -64,7 +64,9 @@ async function startBot(platform: 'slack' | 'discord'): Promise<Running> {
     ],
     ...(platform === 'slack'
       ? { slack: { botToken: slack.botToken, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } }
-      : { discord: { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild.id, apiUrl: discord.apiUrl } }),
+      : platform === 'socket'
+        ? { slack: { botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl } }
+        : { discord: { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild.id, apiUrl: discord.apiUrl } }),
   };
   expect(config.replicaId).toBe(replica);
   const metrics = new BotMetrics({ replica });
@@ -232,5 +234,17 @@ describe('Discord only: a listener of its own on PORT', () => {
       () => 'refused',
     );
     expect(after).toBe('refused');
+  }, 30_000);
+});
+
+describe('Slack in Socket Mode: a listener of its own on PORT', () => {
+  it('serves /healthz, /readyz and /metrics', async () => {
+    const bot = await startBot('socket');
+    expect(bot.chat.platforms).toContain('Slack (Socket Mode)');
+    expect((await fetch(bot.url('/healthz'))).status).toBe(200);
+    const ready = await readyz(bot);
+    expect(ready.status).toBe(200);
+    expect(ready.body.replica).toBe(bot.replica);
+    expect(sample(await metricsText(bot), 'plexus_chatops_leader')).toBe(1);
   }, 30_000);
 });
