@@ -7,7 +7,7 @@ import type { Clock } from './core/clock.js';
 import { StoredConfirmationRecords, type ConfirmationRecords } from './core/confirmations.js';
 import { LocalDeliveryClaims, StoredDeliveryClaims, type DeliveryClaims } from './core/deliveries.js';
 import type { AlertsApi, Deps, DigestsApi } from './core/deps.js';
-import { Pipeline } from './core/pipeline.js';
+import { Pipeline, type PipelineOptions } from './core/pipeline.js';
 import { Registry } from './core/registry.js';
 import type { SharedState } from './core/state.js';
 
@@ -35,6 +35,8 @@ export interface AppOptions {
   state?: SharedState;
   /** Who holds this process's claims (host, pid and a random part). */
   owner?: string;
+  /** Told of every line and click the pipeline finishes (metrics). */
+  onOutcome?: PipelineOptions['onOutcome'];
 }
 
 /** The core for any front door: deps, commands and the pipeline. Builds no service of its own. */
@@ -52,7 +54,7 @@ export function createApp(opts: AppOptions): App {
   const { state } = opts;
   // A late or second click is told what happened for 10 × the TTL after expiry.
   const stored = state ? new StoredConfirmationRecords(state, { now: () => opts.clock.now(), keepMs: ttlSeconds * 10_000 }) : undefined;
-  const confirm = { confirmTtlSeconds: ttlSeconds, confirmations: opts.confirmations ?? stored };
+  const confirm = { confirmTtlSeconds: ttlSeconds, confirmations: opts.confirmations ?? stored, onOutcome: opts.onOutcome };
   const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
   pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
   const owner = opts.owner ?? `pid-${process.pid}`;

@@ -8,6 +8,7 @@ import { systemClock } from './core/clock.js';
 import { startDemoGateway } from './demo/gateway.js';
 import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
+import { BotMetrics } from './ops/index.js';
 import { createPlexusClient } from './plexus/client.js';
 import { startChat, wireBot } from './wiring.js';
 
@@ -60,8 +61,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const demo = config.plexus.baseUrl ? undefined : await startDemoGateway({ adminKey: demoKey });
   const logger = createLogger({
     level: config.logLevel,
+    replica: config.replicaId,
     secrets: () => knownSecrets(config, demo ? [demoKey, ...demoSecrets(demo.gateway.state)] : []),
   });
+  const metrics = new BotMetrics({ replica: config.replicaId, processMetrics: true });
   const plexus = createPlexusClient({
     baseUrl: demo?.url ?? config.plexus.baseUrl!,
     adminKey: demo ? demoKey : config.plexus.adminKey!,
@@ -69,8 +72,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     timeoutMs: config.plexus.timeoutMs,
     logger,
     demo: Boolean(demo),
+    onCall: metrics.onPlexusCall,
   });
-  const bot = wireBot({ config, plexus, logger, clock: systemClock });
+  const bot = wireBot({ config, plexus, logger, clock: systemClock, metrics });
   if ((config.slack || config.discord) && !flags.console) {
     let chat: Awaited<ReturnType<typeof startChat>>;
     try {

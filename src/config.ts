@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AccessRule } from './core/policy.js';
+import { defaultReplicaId } from './replica.js';
 
 /** A configuration problem, one per line: the key, what was found, what is expected. */
 export interface ConfigProblem {
@@ -61,6 +62,10 @@ const envSchema = z.object({
   PORT: intIn(1, 65535).default(3000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   STATE_DIR: nonEmpty('a directory path').default('./state'),
+  REPLICA_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, { message: 'a name of letters, digits, ".", "_", ":" or "-" (at most 100)' })
+    .optional(),
 });
 
 const tier = z.enum(['read', 'write', 'destructive'], { message: 'one of read, write, destructive' });
@@ -122,6 +127,8 @@ export interface BotConfig {
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
   stateDir: string;
+  /** This replica's name in logs, audit entries and /readyz (REPLICA_ID; default hostname:pid). */
+  replicaId: string;
   /** The YAML file read, if any. */
   configPath?: string;
   /** null: no config file (console gets everything, chat platforms nothing). */
@@ -229,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): BotConf
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     stateDir: e.STATE_DIR,
+    replicaId: e.REPLICA_ID ?? defaultReplicaId(),
     configPath,
     access: yaml?.access ?? (configPath ? [] : null),
     confirm: yaml?.confirm ?? { ttlSeconds: 120 },

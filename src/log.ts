@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskKnownSecrets } from './render/mask.js';
+import { defaultReplicaId } from './replica.js';
 
 const SECRET_FIELDS = [
   'secret',
@@ -32,6 +33,8 @@ export interface LoggerOptions {
   /** Known secret values (admin key, tokens); any that slips into a line is masked there. */
   secrets: () => Iterable<string>;
   destination?: DestinationStream;
+  /** This replica's name, on every line as `replica` (default hostname:pid). */
+  replica?: string;
 }
 
 /**
@@ -48,7 +51,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   return pino(
     {
       level: opts.level,
-      base: { name: 'plexus-chatops' },
+      base: { name: 'plexus-chatops', replica: opts.replica ?? defaultReplicaId() },
       redact: { paths: redactPaths, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err },
     },

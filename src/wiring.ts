@@ -11,12 +11,14 @@ import type { PlexusApi } from './base/plexus-api.js';
 import type { BotConfig } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { ConfirmationRecords } from './core/confirmations.js';
+import { BotMetrics, botRoutes } from './ops/index.js';
 import { startPlatforms, stopAll } from './platforms.js';
 import { DigestService } from './watch/digest-service.js';
 import { FileStore, startWatchers, type StateStore, type Watchers, type WatchersOptions } from './watch/index.js';
 import { AlertControls } from './watch/snooze.js';
 
 export interface Bot extends App {
+  metrics: BotMetrics;
   /** Starts the watchers, posting through `posters`; the `digest` and `alerts` commands then see their state. */
   startWatchers(opts: Omit<WatchersOptions, 'plexus' | 'digests' | 'alerts' | 'config' | 'logger' | 'clock'>): Watchers;
 }
@@ -33,6 +35,8 @@ export interface BotOptions {
    * Default: a file in STATE_DIR.
    */
   store?: StateStore;
+  /** Default: a registry of this bot's own. */
+  metrics?: BotMetrics;
 }
 
 export function wireBot(opts: BotOptions): Bot {
@@ -42,13 +46,37 @@ export function wireBot(opts: BotOptions): Bot {
   const alerts = new AlertControls(clock);
   const store = opts.store ?? new FileStore(config.stateDir, logger.child({ module: 'state' }), () => clock.now());
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const app = createApp({ ...opts, digests, alerts, state: store, owner });
-  return { ...app, startWatchers: (w) => startWatchers({ store, ...w, plexus, digests, alerts, config, logger, clock }) };
+  const metrics = opts.metrics ?? new BotMetrics({ replica: config.replicaId });
+  metrics.watchQueue('plexus', () => plexus.queued);
+  const app = createApp({ ...opts, digests, alerts, state: store, owner, onOutcome: metrics.onOutcome });
+  const delivery = (w: Parameters<Bot['startWatchers']>[0]) => ({ onDelivery: metrics.onDelivery, ...w.delivery });
+  return {
+    ...app,
+    metrics,
+    startWatchers: (w) =>
+      leading(metrics, startWatchers({ store, ...w, delivery: delivery(w), plexus, digests, alerts, config, logger, clock })),
+  };
+}
+
+/** Watchers run here: this replica leads (0/1 gauge) and reports its delivery queue until they stop. */
+function leading(metrics: BotMetrics, watchers: Watchers): Watchers {
+  metrics.setLeader(true);
+  const unwatch = metrics.watchQueue('delivery', () => watchers.queued());
+  return {
+    ...watchers,
+    async stop() {
+      await watchers.stop();
+      unwatch();
+      metrics.setLeader(false);
+    },
+  };
 }
 
 export interface Chat {
   /** What runs, e.g. `Slack (Socket Mode)`. */
   platforms: string[];
+  /** Where /healthz, /readyz and /metrics answer. */
+  port?: number;
   stop(): Promise<void>;
 }
 
@@ -57,10 +85,19 @@ export interface Chat {
  * `stop` ends the watchers first, so their queued posts still go out.
  */
 export async function startChat(bot: Bot, config: BotConfig, logger: Logger): Promise<Chat> {
-  const started = await startPlatforms({ app: bot, config, logger });
-  const watchers = started.posters.length > 0 ? bot.startWatchers({ posters: started.posters }) : undefined;
+  let watchers: Watchers | undefined;
+  const routes = botRoutes({
+    replica: config.replicaId,
+    metrics: bot.metrics,
+    plexus: bot.deps.plexus,
+    store: () => watchers?.store,
+    logger,
+  });
+  const started = await startPlatforms({ app: bot, config, logger, routes });
+  watchers = started.posters.length > 0 ? bot.startWatchers({ posters: started.posters }) : undefined;
   return {
     platforms: started.running.map((r) => r.name),
+    ...(started.port === undefined ? {} : { port: started.port }),
     async stop() {
       await watchers?.stop();
       await stopAll(started.running, logger);

@@ -3,7 +3,7 @@
  * /healthz) or Socket Mode (SLACK_APP_TOKEN). Every Web API call goes to
  * SLACK_API_URL.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App as BoltApp, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -40,6 +40,8 @@ export interface SlackOptions {
   maxParts?: number;
   /** Largest file a user may share with a command (default 50 MB). */
   maxFileBytes?: number;
+  /** HTTP mode: GET routes served beside /slack/events instead of the built-in /healthz (the bot's /healthz, /readyz, /metrics). */
+  routes?: { path: string; handler(req: IncomingMessage, res: ServerResponse): void }[];
 }
 
 export interface SlackHandle {
@@ -97,7 +99,8 @@ export async function startSlack(opts: SlackOptions): Promise<SlackHandle> {
     });
   } else {
     if (!slack.signingSecret) throw new Error('SLACK_SIGNING_SECRET is needed for Slack over HTTP');
-    receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', customRoutes: [health], logger: log });
+    const customRoutes = opts.routes?.map((r): CustomRoute => ({ path: r.path, method: ['GET'], handler: r.handler })) ?? [health];
+    receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', customRoutes, logger: log });
   }
   const bolt = new BoltApp({ token: slack.botToken, receiver, clientOptions, logger: log, deferInitialization: true });
   await bolt.init(); // auth.test: a wrong token stops here

@@ -44,6 +44,8 @@ export interface PlexusApi {
   readonly baseUrl: string;
   /** True when talking to the built-in demo gateway. */
   readonly demo: boolean;
+  /** Calls waiting or in flight, when the client keeps a queue (metrics). */
+  readonly queued?: number;
   request<T = unknown>(method: HttpMethod, path: string, opts?: RequestOptions<T>): Promise<T>;
   /** Non-JSON answers (metrics text, backup archives). Errors are still typed. */
   requestRaw(method: HttpMethod, path: string, opts?: Omit<RequestOptions<never>, 'schema'>): Promise<RawResponse>;

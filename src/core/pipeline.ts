@@ -51,6 +51,20 @@ export interface Outcome {
   code?: ErrorCode;
 }
 
+/** One finished use, for metrics: the command (when one was recognised), its outcome and how long it took. */
+export interface OutcomeObservation {
+  command: string | undefined;
+  status: OutcomeStatus;
+  durationMs: number;
+}
+
+export interface PipelineOptions {
+  confirmTtlSeconds: number;
+  confirmations?: ConfirmationRecords;
+  /** Told of every line run and every click handled; must not throw (it is not awaited). */
+  onOutcome?: (o: OutcomeObservation) => void;
+}
+
 /** Handles a button whose id starts with a registered prefix; gets the rest of the id. */
 export type ActionHandler = (actor: Actor, arg: string) => Promise<Outcome>;
 
@@ -85,14 +99,16 @@ export class Pipeline {
   private readonly actionHandlers = new Map<string, ActionHandler>();
   private readonly records: ConfirmationRecords;
   private readonly ttlMs: number;
+  private readonly onOutcome: PipelineOptions['onOutcome'];
 
   constructor(
     private readonly deps: Deps,
     private readonly registry: Registry,
     private readonly policy: AccessPolicy,
-    opts: { confirmTtlSeconds: number; confirmations?: ConfirmationRecords },
+    opts: PipelineOptions,
   ) {
     this.ttlMs = opts.confirmTtlSeconds * 1000;
+    this.onOutcome = opts.onOutcome;
     this.records = opts.confirmations ?? new MemoryConfirmationRecords({ now: () => deps.clock.now(), keepMs: this.ttlMs * 10 });
   }
 
@@ -164,6 +180,10 @@ export class Pipeline {
 
   /** Runs what {@link prepare} decided (or asks for confirmation first), with the invocation's files and progress. */
   async run(prepared: Prepared, extras: Omit<Invocation, keyof Request> = {}): Promise<Outcome> {
+    return this.observed(prepared.started, await this.runPrepared(prepared, extras));
+  }
+
+  private async runPrepared(prepared: Prepared, extras: Omit<Invocation, keyof Request>): Promise<Outcome> {
     const { request, use, decision } = prepared;
     if (!use) return this.finish(request.text, prepared.refusal!, decision.audience);
     try {
@@ -188,6 +208,7 @@ export class Pipeline {
    * prefix registered with {@link registerAction}.
    */
   async action(actor: Actor, actionId: string): Promise<Outcome> {
+    const started = this.deps.clock.now();
     const colon = actionId.indexOf(':');
     const kind = colon < 0 ? actionId : actionId.slice(0, colon);
     const arg = colon < 0 ? '' : actionId.slice(colon + 1);
@@ -197,12 +218,13 @@ export class Pipeline {
     const handler = this.actionHandlers.get(kind);
     if (!handler) {
       const blocks = [text('This button is no longer understood by the bot (it may predate an upgrade). Nothing was run.')];
-      return this.finish(undefined, { status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks }) }, 'requester');
+      const out: Answer = { status: 'error', reply: reply({ title: 'Unknown button', severity: 'error', blocks }) };
+      return this.observed(started, this.finish(undefined, out, 'requester'));
     }
     try {
-      return await handler(actor, arg);
+      return this.observed(started, await handler(actor, arg));
     } catch (e) {
-      return this.clickFailure(e, actor);
+      return this.observed(started, this.clickFailure(e, actor));
     }
   }
 
@@ -218,6 +240,10 @@ export class Pipeline {
   /** The requester's yes. Runs the waiting command at most once, rebuilt from its record. */
   async confirm(id: string, actor: Actor): Promise<Outcome> {
     const started = this.deps.clock.now();
+    return this.observed(started, await this.confirmed(id, actor, started));
+  }
+
+  private async confirmed(id: string, actor: Actor, started: number): Promise<Outcome> {
     let record: ConfirmationRecord;
     try {
       record = await claimConfirmation(this.records, id, actor, started, 'confirmed');
@@ -240,6 +266,11 @@ export class Pipeline {
   }
 
   async cancel(id: string, actor: Actor): Promise<Outcome> {
+    const started = this.deps.clock.now();
+    return this.observed(started, await this.cancelled(id, actor));
+  }
+
+  private async cancelled(id: string, actor: Actor): Promise<Outcome> {
     try {
       const record = await claimConfirmation(this.records, id, actor, this.deps.clock.now(), 'cancelled');
       const command = this.registry.all().find((c) => c.name === record.command);
@@ -249,6 +280,15 @@ export class Pipeline {
     } catch (e) {
       return this.clickFailure(e, actor);
     }
+  }
+
+  private observed(started: number, out: Outcome): Outcome {
+    try {
+      this.onOutcome?.({ command: out.command?.name, status: out.status, durationMs: this.deps.clock.now() - started });
+    } catch (e) {
+      this.deps.logger.warn({ err: e }, 'the outcome observer failed');
+    }
+    return out;
   }
 
   private context(req: Request, use: Use, extras: Partial<Pick<RunContext<unknown>, ContextExtra>> = {}): RunContext<unknown> {

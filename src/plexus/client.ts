@@ -16,6 +16,7 @@ import {
 } from './errors.js';
 import { errorCode, isRetryableNetworkError, isTimeoutCode, networkReason, parseRetryAfter, readAll } from './network.js';
 import { parseBaseUrl, stripQuery, withQuery, type Target } from './path.js';
+import { routeTemplate } from './route-template.js';
 import type { HttpMethod, PlexusApi, RawResponse, RequestOptions, StreamOptions, StreamResponse } from '../base/plexus-api.js';
 
 export interface PlexusClientOptions {
@@ -41,6 +42,17 @@ export interface PlexusClientOptions {
   maxResponseBytes?: number;
   logger?: Logger;
   demo?: boolean;
+  /** Told of every attempt (retries too) when it ends; must not throw. */
+  onCall?: (call: PlexusCall) => void;
+}
+
+/** One attempt, for metrics: `route` is the path's template (`/v0/management/keys/{name}`), never the path itself. */
+export interface PlexusCall {
+  method: HttpMethod;
+  route: string;
+  /** The HTTP status, or `timeout` / `unreachable` when no answer came. */
+  status: string;
+  ms: number;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -101,6 +113,7 @@ class PlexusClient implements PlexusApi {
   readonly #retryMaxMs: number;
   readonly #retryAfterMaxMs: number;
   readonly #maxResponseBytes: number;
+  readonly #onCall: PlexusClientOptions['onCall'];
   /** One connection per open stream, outside the pool, so a long stream never holds up other calls. */
   readonly #streams = new Set<Client>();
   #closing: Promise<void> | undefined;
@@ -125,6 +138,20 @@ class PlexusClient implements PlexusApi {
       maxResponseSize: this.#maxResponseBytes,
     });
     this.#queue = new PQueue({ concurrency });
+    this.#onCall = opts.onCall;
+  }
+
+  /** Calls waiting for a connection or in flight. */
+  get queued(): number {
+    return this.#queue.size + this.#queue.pending;
+  }
+
+  #observe(method: HttpMethod, path: string, status: string, started: number): void {
+    try {
+      this.#onCall?.({ method, route: routeTemplate(path), status, ms: performance.now() - started });
+    } catch {
+      // Metrics never fail a call.
+    }
   }
 
   async request<T = unknown>(method: HttpMethod, path: string, opts: RequestOptions<T> = {}): Promise<T> {
@@ -316,6 +343,7 @@ class PlexusClient implements PlexusApi {
         }),
       );
       const status = res.statusCode;
+      this.#observe(method, shownPath, String(status), started);
       this.#log?.debug({ method, path: shownPath, status, attempt, ms: Math.round(performance.now() - started) }, 'Plexus call');
       if (status >= 200 && status < 300) return { status, headers: res.headers, body: buf };
 
@@ -324,7 +352,9 @@ class PlexusClient implements PlexusApi {
       throw new AttemptFailure(error, RETRYABLE_STATUS.has(status), retryAfterMs);
     } catch (e) {
       if (e instanceof AttemptFailure) throw e;
-      throw this.#networkFailure(e, method, shownPath, timeoutMs, secrets);
+      const failure = this.#networkFailure(e, method, shownPath, timeoutMs, secrets);
+      this.#observe(method, shownPath, failure.timedOut ? 'timeout' : 'unreachable', started);
+      throw failure;
     }
   }
 

@@ -19,6 +19,14 @@ export interface Target {
  */
 export type DeliveryStep = 'queued' | 'claimed' | 'posted' | 'recorded' | 'edited';
 
+/** One finished post or edit, for metrics: digests are posts under a `post:digest:` claim; everything else is an alert. */
+export interface DeliveryObservation {
+  kind: 'alert' | 'digest';
+  action: 'post' | 'edit';
+  platform: string;
+  outcome: 'ok' | 'failed';
+}
+
 export interface DeliveryOptions {
   /** Identifies this process in claims. */
   owner: string;
@@ -34,6 +42,8 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Called as a delivery passes each step (`ref`: the claim key of a post, the message id of an edit); awaited. */
   onStep?: (step: DeliveryStep, ref: string) => void | Promise<void>;
+  /** Told of every post that went out or failed, and every edit; must not throw. */
+  onDelivery?: (d: DeliveryObservation) => void;
 }
 
 export const targetKey = (t: Target): string => `${t.poster.platform}:${t.channelId}`;
@@ -130,6 +140,9 @@ export class Delivery {
    * a later tick can try again.
    */
   async postOnce(claimKey: string, t: Target, reply: Reply): Promise<Posted | undefined> {
+    const kind = claimKey.startsWith('post:digest:') ? 'digest' : 'alert';
+    const observe = (outcome: DeliveryObservation['outcome']) =>
+      this.opts.onDelivery?.({ kind, action: 'post', platform: t.poster.platform, outcome });
     const earlier = await this.done(claimKey);
     if (earlier) return earlier;
     await this.step('queued', claimKey);
@@ -143,9 +156,11 @@ export class Delivery {
         const post = () => this.retry('post', t, () => t.poster.post(t.channelId, reply));
         ({ messageId } = await this.leased(claimKey, token, leaseMs, post));
       } catch (e) {
+        observe('failed');
         await this.store.release(claimKey, token);
         throw e;
       }
+      observe('ok');
       await this.step('posted', claimKey);
       // The message is out: failing to note it would post it again once the lease runs out, so this write is retried too.
       const again = { retries: this.opts.retries ?? 3, minTimeout: this.opts.retryMinMs ?? 500 };
@@ -166,8 +181,23 @@ export class Delivery {
 
   /** Replaces a message posted earlier (idempotent, so no claim). */
   async update(t: Target, messageId: string, reply: Reply): Promise<void> {
-    await this.queue(t).add(() => this.retry('edit', t, () => t.poster.update(t.channelId, messageId, reply)));
+    const observe = (outcome: DeliveryObservation['outcome']) =>
+      this.opts.onDelivery?.({ kind: 'alert', action: 'edit', platform: t.poster.platform, outcome });
+    try {
+      await this.queue(t).add(() => this.retry('edit', t, () => t.poster.update(t.channelId, messageId, reply)));
+    } catch (e) {
+      observe('failed');
+      throw e;
+    }
+    observe('ok');
     await this.step('edited', messageId);
+  }
+
+  /** Posts and edits waiting or in flight, over every channel. */
+  get queued(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.size + q.pending;
+    return n;
   }
 
   /** Waits for queued posts (stop). */

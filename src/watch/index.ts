@@ -43,6 +43,8 @@ export interface Watchers {
   tick(): Promise<void>;
   stop(): Promise<void>;
   store: StateStore;
+  /** Posts and edits waiting to go out. */
+  queued(): number;
 }
 
 /**
@@ -125,6 +127,7 @@ export function startWatchers(opts: WatchersOptions): Watchers {
 
   return {
     store,
+    queued: () => delivery.queued,
     tick: () => loop.runNow(),
     async stop() {
       await loop.stop();

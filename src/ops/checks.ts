@@ -1,0 +1,25 @@
+/** What /readyz asks: the state store and Plexus, each a cheap read. */
+import type { PlexusApi } from '../base/plexus-api.js';
+import { mgmtPath } from '../plexus/path.js';
+import type { StateStore } from '../watch/state-store.js';
+import type { ReadinessCheck } from './readiness.js';
+
+const PROBE_KEY = 'readyz:probe';
+
+/** A read of a key nobody writes; `not configured` while no store is in use (watchers not started). */
+export const storeCheck =
+  (store: () => StateStore | undefined): ReadinessCheck =>
+  async () => {
+    const s = store();
+    if (!s) return 'not configured';
+    await s.get(PROBE_KEY);
+    return undefined;
+  };
+
+/** The config status endpoint: answers fast, and only to a valid admin key. */
+export const plexusCheck =
+  (plexus: PlexusApi, timeoutMs: number): ReadinessCheck =>
+  async () => {
+    await plexus.request('GET', mgmtPath('config', 'status'), { timeoutMs });
+    return undefined;
+  };
