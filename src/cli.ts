@@ -87,8 +87,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     if (config.access === null) logger.warn('no config file (plexus-bot.yml): chat users are refused until access rules grant them a tier');
     logger.info({ platforms: chat.platforms, plexus: config.plexus.baseUrl }, 'plexus-chatops is running');
+    // `on`, not `once`: signal-exit (under proper-lockfile) re-raises a signal that no other listener is left for.
     await new Promise<void>((done) => {
-      for (const s of ['SIGINT', 'SIGTERM']) process.once(s, () => done());
+      for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => done());
     });
     await chat.stop();
     await plexus.close();

