@@ -9,7 +9,10 @@ const TABLE = 'state_migrations';
 const LOCK_ID = 0x706c6578_7573; // "plexus"
 
 export async function knownMigrations(dir = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => /^\d+_.+\.sql$/.test(f)).map((f) => f.replace(/\.sql$/, '')).sort();
+  return (await readdir(dir))
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .map((f) => f.replace(/\.sql$/, ''))
+    .sort();
 }
 
 async function appliedMigrations(client: pg.ClientBase): Promise<string[]> {

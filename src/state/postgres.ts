@@ -163,10 +163,12 @@ export class PostgresState implements StateStore {
 
   async complete<R>(key: string, token: string, result: R): Promise<boolean> {
     return (
-      (await this.count(
-        'UPDATE state_claims SET until = NULL, at = $3, result = $4 WHERE key = $1 AND token = $2 AND until IS NOT NULL',
-        [key, token, this.now(), result === undefined ? null : json(result)],
-      )) === 1
+      (await this.count('UPDATE state_claims SET until = NULL, at = $3, result = $4 WHERE key = $1 AND token = $2 AND until IS NOT NULL', [
+        key,
+        token,
+        this.now(),
+        result === undefined ? null : json(result),
+      ])) === 1
     );
   }
 
