@@ -10,7 +10,7 @@ import { demoSecrets } from './demo/seed.js';
 import { createLogger } from './log.js';
 import { BotMetrics } from './ops/index.js';
 import { createPlexusClient } from './plexus/client.js';
-import { startChat, wireBot } from './wiring.js';
+import { openBotState, startChat, wireBot } from './wiring.js';
 
 const USAGE = `Usage: npm start -- [--console] [--catalog]
   --console   run the terminal front end even when platform credentials are set
@@ -23,8 +23,23 @@ function knownSecrets(config: BotConfig, extra: string[]): string[] {
     config.slack?.signingSecret,
     config.slack?.appToken,
     config.discord?.token,
+    databasePassword(config.databaseUrl),
     ...extra,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  return decodeURIComponent(new URL(url).password) || undefined;
+}
+
+/** One line for a state store that did not open; the database password never in it, whatever the cause said. */
+function openProblem(e: unknown, config: BotConfig): string {
+  const password = databasePassword(config.databaseUrl);
+  const raw = String((e as Error)?.message ?? e)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return password ? raw.split(password).join('***') : raw;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -74,14 +89,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     demo: Boolean(demo),
     onCall: metrics.onPlexusCall,
   });
-  const bot = wireBot({ config, plexus, logger, clock: systemClock, metrics });
-  if ((config.slack || config.discord) && !flags.console) {
+  const chatMode = Boolean((config.slack || config.discord) && !flags.console);
+  let store: Awaited<ReturnType<typeof openBotState>>;
+  try {
+    store = await openBotState({ config, logger, clock: systemClock, console: !chatMode });
+  } catch (e) {
+    process.stderr.write(`plexus-chatops could not open its state: ${openProblem(e, config)}\n`);
+    await plexus.close();
+    await demo?.close();
+    return 2;
+  }
+  const bot = wireBot({ config, plexus, logger, clock: systemClock, store, metrics });
+  if (chatMode) {
     let chat: Awaited<ReturnType<typeof startChat>>;
     try {
       chat = await startChat(bot, config, logger);
     } catch (e) {
       logger.error({ err: e }, 'a chat platform did not start');
       process.stderr.write(`plexus-chatops could not start: ${(e as Error).message}\n`);
+      await store.close();
       await plexus.close();
       return 1;
     }
@@ -92,6 +118,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => done());
     });
     await chat.stop();
+    await store.close();
     await plexus.close();
     return 0;
   }
@@ -111,6 +138,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     banner,
     fileDir: config.stateDir,
   });
+  await store.close();
   await plexus.close();
   await demo?.close();
   return status;

@@ -29,6 +29,22 @@ const intIn = (min: number, max: number) =>
     .min(min, { message: `a whole number from ${min} to ${max}` })
     .max(max, { message: `a whole number from ${min} to ${max}` });
 const nonEmpty = (expected: string) => z.string().min(1, { message: expected });
+const DATABASE_URL_EXPECTED = 'a postgres:// URL with a host and a database, such as postgres://user:password@host:5432/plexus_bot';
+
+function isPostgresUrl(v: string): boolean {
+  if (!URL.canParse(v)) return false;
+  const u = new URL(v);
+  return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '' && u.pathname.replace(/^\//, '') !== '';
+}
+
+/** DATABASE_URL as a problem may show it: the password masked, and nothing of a value that is not a URL at all. */
+function describeDatabaseUrl(v: unknown): string {
+  if (typeof v !== 'string' || !URL.canParse(v)) return 'a value that is not a URL (hidden: it may hold a password)';
+  const u = new URL(v);
+  if (u.password) u.password = '***';
+  return describeFound(u.toString());
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -66,6 +82,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,100}$/, { message: 'a name of letters, digits, ".", "_", ":" or "-" (at most 100)' })
     .optional(),
+  DATABASE_URL: z.string().refine(isPostgresUrl, { message: DATABASE_URL_EXPECTED }).optional(),
 });
 
 const tier = z.enum(['read', 'write', 'destructive'], { message: 'one of read, write, destructive' });
@@ -129,6 +146,8 @@ export interface BotConfig {
   stateDir: string;
   /** This replica's name in logs, audit entries and /readyz (REPLICA_ID; default hostname:pid). */
   replicaId: string;
+  /** PostgreSQL for all state, shared by replicas; unset: files in `stateDir`, for one process. */
+  databaseUrl?: string;
   /** The YAML file read, if any. */
   configPath?: string;
   /** null: no config file (console gets everything, chat platforms nothing). */
@@ -157,7 +176,12 @@ function problemsOf(error: z.ZodError, prefix: string, root: unknown, secretKeys
         expected: 'only documented keys (check the spelling)',
       };
     }
-    const shown = secretKeys.has(String(issue.path[0])) ? 'a value of the wrong form (hidden)' : describeFound(found);
+    const shown =
+      issue.path[0] === 'DATABASE_URL' && prefix === ''
+        ? describeDatabaseUrl(found)
+        : secretKeys.has(String(issue.path[0]))
+          ? 'a value of the wrong form (hidden)'
+          : describeFound(found);
     return { key, found: shown, expected: issue.message.replace(/^Invalid input: /, '') };
   });
 }
@@ -237,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): BotConf
     logLevel: e.LOG_LEVEL,
     stateDir: e.STATE_DIR,
     replicaId: e.REPLICA_ID ?? defaultReplicaId(),
+    databaseUrl: e.DATABASE_URL,
     configPath,
     access: yaml?.access ?? (configPath ? [] : null),
     confirm: yaml?.confirm ?? { ttlSeconds: 120 },

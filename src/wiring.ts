@@ -13,8 +13,12 @@ import type { Clock } from './core/clock.js';
 import type { ConfirmationRecords } from './core/confirmations.js';
 import { BotMetrics, botRoutes } from './ops/index.js';
 import { startPlatforms, stopAll } from './platforms.js';
+import { openFileState } from './state/file.js';
+import { MemoryState } from './state/memory.js';
+import { connectPostgres } from './state/postgres.js';
+import type { StateStore as State } from './state/store.js';
 import { DigestService } from './watch/digest-service.js';
-import { FileStore, startWatchers, type StateStore, type Watchers, type WatchersOptions } from './watch/index.js';
+import { startWatchers, type StateStore, type Watchers, type WatchersOptions } from './watch/index.js';
 import { AlertControls } from './watch/snooze.js';
 
 export interface Bot extends App {
@@ -32,7 +36,7 @@ export interface BotOptions {
   /**
    * The process's one state store: pending confirmations, delivery claims,
    * Discord's long button ids, and the watchers' alerts and digests.
-   * Default: a file in STATE_DIR.
+   * `openBotState` opens the one of the configuration (cli.ts passes it). Default: in memory, on the clock.
    */
   store?: StateStore;
   /** Default: a registry of this bot's own. */
@@ -44,7 +48,7 @@ export function wireBot(opts: BotOptions): Bot {
   const keys = config.alerts?.keys ?? ['*'];
   const digests = new DigestService({ digests: config.digests, plexus, clock, logger: logger.child({ module: 'watch' }), keys });
   const alerts = new AlertControls(clock);
-  const store = opts.store ?? new FileStore(config.stateDir, logger.child({ module: 'state' }), () => clock.now());
+  const store = opts.store ?? new MemoryState(() => clock.now());
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const metrics = opts.metrics ?? new BotMetrics({ replica: config.replicaId });
   metrics.watchQueue('plexus', () => plexus.queued);
@@ -70,6 +74,20 @@ function leading(metrics: BotMetrics, watchers: Watchers): Watchers {
       metrics.setLeader(false);
     },
   };
+}
+
+/**
+ * The process's one state store, opened before anything starts: PostgreSQL when DATABASE_URL is set (connected and
+ * migrated), else files in STATE_DIR, locked for this process. The console without DATABASE_URL keeps its state in
+ * memory: it runs no watchers, asks for confirmations on its next line, and so can run beside a bot on the same
+ * STATE_DIR without writing it. Fails with a one-line error (`StateConnectError`, `StateLockedError`).
+ */
+export async function openBotState(opts: { config: BotConfig; logger: Logger; clock: Clock; console?: boolean }): Promise<State> {
+  const { config, logger, clock } = opts;
+  const now = () => clock.now();
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl, { now });
+  if (opts.console) return new MemoryState(now);
+  return openFileState(config.stateDir, { now, logger: logger.child({ module: 'state' }) });
 }
 
 export interface Chat {

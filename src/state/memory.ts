@@ -21,13 +21,13 @@ import {
   type WriteOptions,
 } from './store.js';
 
-interface Rec {
+export interface Rec {
   value: unknown;
   version: number;
   expiresAt?: number;
 }
 
-interface ClaimRow {
+export interface ClaimRow {
   owner: string;
   token: string;
   at: number;
@@ -36,20 +36,20 @@ interface ClaimRow {
   result?: unknown;
 }
 
-interface LeaseRow {
+export interface LeaseRow {
   owner?: string;
   term: number;
   until: number;
 }
 
-interface LogRow {
+export interface LogRow {
   seq: number;
   at: number;
   fields: LogFields;
   data: unknown;
 }
 
-interface JobRow extends Job {
+export interface JobRow extends Job {
   token?: string;
   updatedAt: number;
 }
@@ -65,7 +65,7 @@ export class MemoryState implements StateStore {
   protected leases = new Map<string, LeaseRow>();
   protected logs = new Map<string, LogRow[]>();
   protected jobs = new Map<string, JobRow>();
-  private seq = 0;
+  protected seq = 0;
 
   constructor(protected readonly now: () => number = Date.now) {}
 

@@ -17,6 +17,7 @@ import { KeyedQueues } from '../../adapters/slack/conversation.js';
 import { SlackChannelPoster } from '../../adapters/slack/channel-poster.js';
 import { loadConfig, type BotConfig } from '../../src/config.js';
 import type { DeliveryStep } from '../../src/watch/delivery.js';
+import { FileStore } from '../../src/watch/file-store.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/log.js';
 import { createPlexusClient } from '../../src/plexus/client.js';
@@ -38,7 +39,8 @@ const config: BotConfig = {
 const logger = createLogger({ level: 'warn', secrets: () => [adminKey], destination: process.stderr });
 const plexus = createPlexusClient({ baseUrl: env('PLEXUS_URL'), adminKey, logger, retryMinMs: 1, timeoutMs: 2000, concurrency: 4 });
 const clock = systemClock;
-const bot = wireBot({ config, plexus, logger, clock });
+// Several of these share one STATE_DIR at once, and the test reads it too: the cross-process FileStore, not FileState.
+const bot = wireBot({ config, plexus, logger, clock, store: new FileStore(config.stateDir, logger, () => clock.now()) });
 const client = new webApi.WebClient(env('SLACK_BOT_TOKEN'), { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 } });
 const poster = new SlackChannelPoster(client, new KeyedQueues());
 
