@@ -108,7 +108,8 @@ export async function startChat(bot: Bot, config: BotConfig, logger: Logger): Pr
     replica: config.replicaId,
     metrics: bot.metrics,
     plexus: bot.deps.plexus,
-    store: () => watchers?.store,
+    // The store the bot opened at start (the same one the watchers use), so it is probed from the first request.
+    store: () => bot.state ?? watchers?.store,
     logger,
   });
   const started = await startPlatforms({ app: bot, config, logger, routes });

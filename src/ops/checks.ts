@@ -1,14 +1,14 @@
 /** What /readyz asks: the state store and Plexus, each a cheap read. */
 import type { PlexusApi } from '../base/plexus-api.js';
 import { mgmtPath } from '../plexus/path.js';
-import type { StateStore } from '../watch/state-store.js';
+import type { StateRecords } from '../core/state.js';
 import type { ReadinessCheck } from './readiness.js';
 
 const PROBE_KEY = 'readyz:probe';
 
-/** A read of a key nobody writes; `not configured` while no store is in use (watchers not started). */
+/** A read of a key nobody writes; `not configured` when the bot keeps no state. */
 export const storeCheck =
-  (store: () => StateStore | undefined): ReadinessCheck =>
+  (store: () => Pick<StateRecords, 'get'> | undefined): ReadinessCheck =>
   async () => {
     const s = store();
     if (!s) return 'not configured';

@@ -1,7 +1,7 @@
 /** The operations surface: metrics, and the /healthz, /readyz, /metrics routes over this bot's store and Plexus. */
 import type { Logger } from 'pino';
 import type { PlexusApi } from '../base/plexus-api.js';
-import type { StateStore } from '../watch/state-store.js';
+import type { StateRecords } from '../core/state.js';
 import { plexusCheck, storeCheck } from './checks.js';
 import { opsRoutes, type HttpRoute } from './endpoints.js';
 import type { BotMetrics } from './metrics.js';
@@ -15,7 +15,7 @@ export interface OpsOptions {
   metrics: BotMetrics;
   plexus: PlexusApi;
   /** The state store in use, once there is one. */
-  store: () => StateStore | undefined;
+  store: () => Pick<StateRecords, 'get'> | undefined;
   logger: Logger;
   /** Per check (default 2000 ms). */
   timeoutMs?: number;
