@@ -1,56 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { Completed, StateStore as State, Versioned } from '../state/store.js';
+
+export type { Completed, Versioned };
 
 /**
- * What the watchers remember across polls and restarts. Small on purpose so
- * that a shared store (Redis: GET/SET with a version field in a Lua script
- * for compareAndSet, SET NX PX for claim; Postgres: a row per key with a
- * version column, a claim row with a token and an expiry) can implement it
- * and two replicas never post the same alert twice.
+ * What the watchers use of the state layer (src/state): records with compare-and-set and claims with a lease.
+ * `MemoryStore` below and `FileStore` (file-store.ts, one state file shared by processes) implement it too.
  */
-export interface Versioned<T> {
-  value: T;
-  /** 1 for the first write, +1 on each write. */
-  version: number;
-}
-
-/** A claim made permanent: the work it guarded is done, and what it produced. */
-export interface Completed<R> {
-  result: R | undefined;
-}
-
-export interface StateStore {
-  /** A copy of the record (changing it changes nothing stored). */
-  get<T>(key: string): Promise<Versioned<T> | undefined>;
-  /** Unconditional write; returns the new version. */
-  put<T>(key: string, value: T): Promise<number>;
-  /**
-   * Writes only when the stored version is still `expected` (0: the key must
-   * not exist). True when written: exactly one of several racing writers wins.
-   */
-  compareAndSet<T>(key: string, expected: number, value: T): Promise<boolean>;
-  delete(key: string): Promise<void>;
-  /** Every key starting with `prefix`. */
-  keys(prefix: string): Promise<string[]>;
-  /**
-   * A lease on `key` for `leaseMs`: a token for the first caller, undefined
-   * while someone's lease runs or once the claim was completed. A lease that
-   * ran out can be taken by anyone; its old token is then refused.
-   */
-  claim(key: string, owner: string, leaseMs: number): Promise<string | undefined>;
-  /** Extends a lease still held by `token`; false when it was lost. */
-  renew(key: string, token: string, leaseMs: number): Promise<boolean>;
-  /**
-   * Makes the claim held by `token` permanent, with what the work produced,
-   * in one write. False when `token` no longer holds it (nothing written).
-   */
-  complete<R>(key: string, token: string, result: R): Promise<boolean>;
-  /** The completed claim on `key`, if any. */
-  completed<R>(key: string): Promise<Completed<R> | undefined>;
-  /** Gives a lease back (the work it guarded failed and may be retried). */
-  release(key: string, token: string): Promise<void>;
-  /** Waits for pending writes. */
-  flush(): Promise<void>;
-}
+export type StateStore = Pick<
+  State,
+  'get' | 'put' | 'compareAndSet' | 'delete' | 'keys' | 'claim' | 'renew' | 'complete' | 'completed' | 'release' | 'flush'
+>;
 
 export interface Claim {
   owner: string;
