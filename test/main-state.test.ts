@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from './support/cleanups.js';
-import { runConsoleProcess } from './support/console-process.js';
+import { collectRun, runConsoleProcess } from './support/console-process.js';
 import { freshDatabase } from './support/postgres.js';
 import { startScript } from './support/script-process.js';
 
@@ -31,12 +31,7 @@ function startBot(env: Record<string, string>): Promise<{ code: number | null; s
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    collectRun(child).then(resolve, reject);
   });
 }
 

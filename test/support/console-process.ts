@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -20,12 +21,19 @@ export function runConsoleProcess(input: string, env: Record<string, string | un
       env: { ...clean, LOG_LEVEL: logLevel, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    collectRun(child).then(resolve, reject);
+    child.stdin.end(input);
+  });
+}
+
+/** What a bot process printed, and its exit code, once it has closed. */
+export function collectRun(child: ChildProcessByStdio<Writable | null, Readable, Readable>): Promise<ConsoleRun> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
   });
 }
