@@ -9,7 +9,7 @@ import { LocalDeliveryClaims, StoredDeliveryClaims, type DeliveryClaims } from '
 import type { AlertsApi, Deps, DigestsApi } from './core/deps.js';
 import { Pipeline, type PipelineOptions } from './core/pipeline.js';
 import { Registry } from './core/registry.js';
-import type { SharedState } from './core/state.js';
+import type { SharedState, StateLog } from './core/state.js';
 
 export interface App {
   deps: Deps;
@@ -37,6 +37,8 @@ export interface AppOptions {
   owner?: string;
   /** Told of every line and click the pipeline finishes (metrics). */
   onOutcome?: PipelineOptions['onOutcome'];
+  /** Where the pipeline appends its audit trail (stream `audit`), with `config.replicaId`. */
+  log?: StateLog;
 }
 
 /** The core for any front door: deps, commands and the pipeline. Builds no service of its own. */
@@ -54,7 +56,13 @@ export function createApp(opts: AppOptions): App {
   const { state } = opts;
   // A late or second click is told what happened for 10 × the TTL after expiry.
   const stored = state ? new StoredConfirmationRecords(state, { now: () => opts.clock.now(), keepMs: ttlSeconds * 10_000 }) : undefined;
-  const confirm = { confirmTtlSeconds: ttlSeconds, confirmations: opts.confirmations ?? stored, onOutcome: opts.onOutcome };
+  const confirm: PipelineOptions = {
+    confirmTtlSeconds: ttlSeconds,
+    confirmations: opts.confirmations ?? stored,
+    onOutcome: opts.onOutcome,
+    replica: opts.config.replicaId,
+    ...(opts.log ? { log: opts.log } : {}),
+  };
   const pipeline = new Pipeline(deps, registry, { rules: opts.config.access }, confirm);
   pipeline.registerAction('snooze', legacySnoozeButton(pipeline));
   const owner = opts.owner ?? `pid-${process.pid}`;

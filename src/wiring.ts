@@ -11,6 +11,7 @@ import type { PlexusApi } from './base/plexus-api.js';
 import type { BotConfig } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { ConfirmationRecords } from './core/confirmations.js';
+import type { StateLog } from './core/state.js';
 import { BotMetrics, botRoutes } from './ops/index.js';
 import { startPlatforms, stopAll } from './platforms.js';
 import { openFileState } from './state/file.js';
@@ -52,7 +53,8 @@ export function wireBot(opts: BotOptions): Bot {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const metrics = opts.metrics ?? new BotMetrics({ replica: config.replicaId });
   metrics.watchQueue('plexus', () => plexus.queued);
-  const app = createApp({ ...opts, digests, alerts, state: store, owner, onOutcome: metrics.onOutcome });
+  const log = hasLog(store) ? store : undefined;
+  const app = createApp({ ...opts, digests, alerts, state: store, owner, onOutcome: metrics.onOutcome, ...(log ? { log } : {}) });
   const delivery = (w: Parameters<Bot['startWatchers']>[0]) => ({ onDelivery: metrics.onDelivery, ...w.delivery });
   return {
     ...app,
@@ -60,6 +62,11 @@ export function wireBot(opts: BotOptions): Bot {
     startWatchers: (w) =>
       leading(metrics, startWatchers({ store, ...w, delivery: delivery(w), plexus, digests, alerts, config, logger, clock })),
   };
+}
+
+/** A state layer store has an append-only log (the audit trail goes there); the watchers' older stores have none. */
+function hasLog(store: StateStore): store is StateStore & StateLog {
+  return typeof (store as Partial<StateLog>).append === 'function';
 }
 
 /** Watchers run here: this replica leads (0/1 gauge) and reports its delivery queue until they stop. */

@@ -21,6 +21,7 @@ import { isGlobalFlag } from './global-flags.js';
 import { parseLine, type ParsedLine } from './parse.js';
 import { authorize, type AccessPolicy } from './policy.js';
 import type { Registry } from './registry.js';
+import type { StateLog } from './state.js';
 
 /** A command line from someone: enough to decide what it needs and who sees the answer. */
 export interface Request {
@@ -63,7 +64,27 @@ export interface PipelineOptions {
   confirmations?: ConfirmationRecords;
   /** Told of every line run and every click handled; must not throw (it is not awaited). */
   onOutcome?: (o: OutcomeObservation) => void;
+  /** Where audited outcomes are appended too (stream `audit`); a failing append is logged and the command goes on. */
+  log?: StateLog;
+  /** This process's replica id, recorded with each audited outcome. */
+  replica?: string;
 }
+
+/** What the stream `audit` holds for each write, destructive or denied outcome (the command line masked). */
+export interface AuditEntry {
+  at: number;
+  replica?: string;
+  platform: string;
+  user: string;
+  channel: string;
+  command: string;
+  tier: Tier;
+  outcome: string;
+  durationMs: number;
+  correlationId?: string;
+}
+
+export const AUDIT_STREAM = 'audit';
 
 /** Handles a button whose id starts with a registered prefix; gets the rest of the id. */
 export type ActionHandler = (actor: Actor, arg: string) => Promise<Outcome>;
@@ -100,6 +121,8 @@ export class Pipeline {
   private readonly records: ConfirmationRecords;
   private readonly ttlMs: number;
   private readonly onOutcome: PipelineOptions['onOutcome'];
+  private readonly log: StateLog | undefined;
+  private readonly replica: string | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -109,6 +132,8 @@ export class Pipeline {
   ) {
     this.ttlMs = opts.confirmTtlSeconds * 1000;
     this.onOutcome = opts.onOutcome;
+    this.log = opts.log;
+    this.replica = opts.replica;
     this.records = opts.confirmations ?? new MemoryConfirmationRecords({ now: () => deps.clock.now(), keepMs: this.ttlMs * 10 });
   }
 
@@ -394,20 +419,34 @@ export class Pipeline {
   }
 
   private audit(req: Request, command: Command, outcome: string, started: number, correlationId?: string, tier: Tier = command.tier): void {
+    const now = this.deps.clock.now();
+    const line = maskCommandLine(req.text.trim());
+    const { platform, userId: user, channelId: channel } = req.actor;
+    const durationMs = now - started;
     this.deps.logger.info(
-      {
-        audit: true,
-        platform: req.actor.platform,
-        user: req.actor.userId,
-        channel: req.actor.channelId,
-        command: maskCommandLine(req.text.trim()),
-        tier,
-        outcome,
-        durationMs: this.deps.clock.now() - started,
-        ...(correlationId ? { correlationId } : {}),
-      },
+      { audit: true, platform, user, channel, command: line, tier, outcome, durationMs, ...(correlationId ? { correlationId } : {}) },
       'audit',
     );
+    if (!this.log) return;
+    const entry: AuditEntry = {
+      at: now,
+      ...(this.replica ? { replica: this.replica } : {}),
+      platform,
+      user,
+      channel,
+      command: line,
+      tier,
+      outcome,
+      durationMs,
+      ...(correlationId ? { correlationId } : {}),
+    };
+    const fields = { user, platform, channel, command: command.name, outcome, tier };
+    const failed = (e: unknown) => this.deps.logger.warn({ err: e, command: command.name, outcome }, 'the audit log append failed');
+    try {
+      this.log.append(AUDIT_STREAM, { fields, data: entry, at: now }).catch(failed);
+    } catch (e) {
+      failed(e);
+    }
   }
 
   /**

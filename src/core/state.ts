@@ -26,3 +26,12 @@ export interface StateClaims {
 }
 
 export type SharedState = StateRecords & StateClaims;
+
+/**
+ * The part of the state layer's append-only log that the core writes: the
+ * pipeline appends each audited outcome to the stream `audit`. The state
+ * layer's stores satisfy it; `fields` are exact-match filters, `data` the entry.
+ */
+export interface StateLog {
+  append(stream: string, entry: { fields?: Record<string, string>; data?: unknown; at?: number }): Promise<unknown>;
+}
