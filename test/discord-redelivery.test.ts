@@ -4,25 +4,23 @@
  * run again: each interaction is claimed by its id, and long button ids are
  * kept in the state store.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../src/core/pipeline.js';
 import { reply, text } from '../src/render/reply.js';
 import { buttonClick, slashCommand } from './fakes/discord-payloads.js';
 import { startDiscordHarness, type DiscordHarness } from './fakes/discord-harness.js';
+import { tempDir, useCleanups } from './support/cleanups.js';
 
 let h: DiscordHarness | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-const stateDir = async () => (dir = await mkdtemp(join(tmpdir(), 'discord-redelivery-')));
+const cleanup = useCleanups();
+const stateDir = () => tempDir(cleanup, 'discord-redelivery-');
+/** The harness of this test, closed after it (its state directory is removed after that). */
+async function start(opts?: Parameters<typeof startDiscordHarness>[0]): Promise<DiscordHarness> {
+  const started = await startDiscordHarness(opts);
+  cleanup(() => started.close());
+  h = started;
+  return started;
+}
 /** Waits until the bot has logged that it dropped `n` copies of an interaction. */
 async function dropped(n = 1): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -35,7 +33,7 @@ const deletes = (path: RegExp) => h!.plexus.fake.requests.filter((r) => r.method
 
 describe('Discord deliveries', () => {
   it('an interaction delivered twice runs once and is answered once', async () => {
-    h = await startDiscordHarness();
+    h = await start();
     const run = [{ name: 'command', type: 3, value: 'cooldowns clear groq' }];
     const payload = slashCommand(h.discord.applicationId, h.discord.commandId, h.at('alice'), ['run'], run);
     h.discord.interact(payload);
@@ -49,7 +47,7 @@ describe('Discord deliveries', () => {
   });
 
   it('a confirmation asked before a restart is honoured once after it; a second click is refused', async () => {
-    h = await startDiscordHarness({ stateDir: await stateDir() });
+    h = await start({ stateDir: await stateDir() });
     const asked = await h.slash(h.at('alice'), ['run'], [{ name: 'command', type: 3, value: 'providers delete groq' }]);
     const messageId = asked.sent.find((s) => s.messageId)!.messageId!;
     await h.restart();
@@ -71,7 +69,7 @@ describe('Discord deliveries', () => {
   });
 
   it('a button whose id is over 100 characters still works after a restart', async () => {
-    h = await startDiscordHarness({ stateDir: await stateDir() });
+    h = await start({ stateDir: await stateDir() });
     const long = `probe:${'x'.repeat(150)}`;
     const channel = h.at('alice').channelId;
     const { messageId } = await h.bot.poster.post(

@@ -4,24 +4,22 @@
  * each delivery is claimed in the bot's state store before it runs, so a
  * retry runs nothing and answers nothing, even after a restart.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSlackHarness, type SlackHarness } from './fakes/slack-harness.js';
+import { tempDir, useCleanups } from './support/cleanups.js';
 import { messageText } from './fakes/slack-validate.js';
 
 type Json = Record<string, any>;
 let h: SlackHarness | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-const stateDir = async () => (dir = await mkdtemp(join(tmpdir(), 'slack-redelivery-')));
+const cleanup = useCleanups();
+const stateDir = () => tempDir(cleanup, 'slack-redelivery-');
+/** The harness of this test, closed after it (its state directory is removed after that). */
+async function start(opts?: Parameters<typeof startSlackHarness>[0]): Promise<SlackHarness> {
+  const started = await startSlackHarness(opts);
+  cleanup(() => started.close());
+  h = started;
+  return started;
+}
 const requests = (method: string, path: RegExp) => h!.plexus.requests.filter((r) => r.method === method && path.test(r.path));
 /** Waits until the bot has logged that it dropped `n` copies of a delivery. */
 const dropped = (n = 1) => h!.slack.waitFor(() => h!.logs.filter((l) => l.includes('Slack delivery already taken')).length >= n);
@@ -29,7 +27,7 @@ const dmAnswers = () => h!.slack.callsTo('chat.postMessage').filter((c) => c.arg
 
 describe('a redelivered Slack request runs once', () => {
   it('a slash command retried with the same trigger_id runs once and is answered once', async () => {
-    h = await startSlackHarness();
+    h = await start();
     const first = await h.command('cooldowns clear groq');
     const retry = await h.redeliver(first, 1);
     // Slack still gets its ack for the retry.
@@ -48,7 +46,7 @@ describe('a redelivered Slack request runs once', () => {
   });
 
   it('two commands with their own trigger_ids both run', async () => {
-    h = await startSlackHarness();
+    h = await start();
     const [a, b] = await Promise.all([h.command('cooldowns clear groq'), h.command('cooldowns clear groq')]);
     await h.waitPosts(a.hook);
     await h.waitPosts(b.hook, a.hook === b.hook ? 2 : 1);
@@ -56,7 +54,7 @@ describe('a redelivered Slack request runs once', () => {
   });
 
   it('a DM event retried after a restart, on the same state, runs once', async () => {
-    h = await startSlackHarness({ stateDir: await stateDir() });
+    h = await start({ stateDir: await stateDir() });
     const first = await h.dm('cooldowns clear groq');
     await h.slack.waitFor(() => dmAnswers().length >= 1);
     await h.restart();
@@ -72,7 +70,7 @@ describe('a redelivered Slack request runs once', () => {
   });
 
   it('a click retried with its trigger_id runs once', async () => {
-    h = await startSlackHarness();
+    h = await start();
     const click = await h.click('run:cooldowns clear groq', { ephemeral: false });
     await h.redeliver(click, 1);
     await h.waitPosts(click.hook);
@@ -84,7 +82,7 @@ describe('a redelivered Slack request runs once', () => {
 
 describe('a confirmation survives a restart on the same state', () => {
   it('is honoured once by the new bot; a second click is refused', async () => {
-    h = await startSlackHarness({ stateDir: await stateDir() });
+    h = await start({ stateDir: await stateDir() });
     const sent = await h.command('providers delete groq');
     const [prompt] = await h.waitPosts(sent.hook);
     const confirm = ((prompt!.body.blocks as Json[]).find((b) => b.type === 'actions')!.elements as Json[])[0]!;

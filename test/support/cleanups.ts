@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 
 /**
@@ -10,4 +13,11 @@ export function useCleanups(): (close: () => Promise<void>) => void {
     while (pending.length > 0) await pending.pop()!();
   });
   return (close) => void pending.push(close);
+}
+
+/** A new folder under the OS temp directory, removed when `cleanup` runs its closes. */
+export async function tempDir(cleanup: (close: () => Promise<void>) => void, prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanup(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
